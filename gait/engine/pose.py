@@ -124,9 +124,7 @@ def keep_main_person(landmarks: np.ndarray, width: int, height: int) -> np.ndarr
     segments = _identity_segments(landmarks, width, height)
     if len(segments) <= 1:
         return landmarks
-    scores = [
-        sum(subject_score(landmarks[i], (height, width)) for i in range(a, b)) for a, b in segments
-    ]
+    scores = [sum(subject_score(landmarks[i], (height, width)) for i in range(a, b)) for a, b in segments]
     main = int(np.argmax(scores))
     keep = np.zeros(len(landmarks), dtype=bool)
     for a, b in _same_person_segments(landmarks, segments, main, width, height):
@@ -155,9 +153,7 @@ def _run(pose, rgb: np.ndarray) -> np.ndarray | None:
     result = pose.process(rgb)
     if result.pose_landmarks is None:
         return None
-    return np.array(
-        [(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=np.float64
-    )
+    return np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=np.float64)
 
 
 def _mean_visibility(landmarks: np.ndarray) -> float:
@@ -233,4 +229,3 @@ def _same_person_segments(landmarks, segments, main, width, height):
             kept.append(segments[candidate])
             current = candidate
     return kept
-

@@ -198,17 +198,11 @@ def _start_time_s(stream) -> float:
 
 def _check_limits(info: VideoInfo, max_duration_s: float, min_duration_s: float) -> None:
     if info.duration_s > max_duration_s:
-        raise GaitInputError(
-            f"video is too long ({info.duration_s:.0f} s; the limit is {max_duration_s:.0f} s)"
-        )
+        raise GaitInputError(f"video is too long ({info.duration_s:.0f} s; the limit is {max_duration_s:.0f} s)")
     if info.duration_s < min_duration_s or info.frame_count < 2:
-        raise GaitInputError(
-            f"video is too short ({info.duration_s:.1f} s; at least {min_duration_s:.0f} s needed)"
-        )
+        raise GaitInputError(f"video is too short ({info.duration_s:.1f} s; at least {min_duration_s:.0f} s needed)")
     if info.fps < MIN_FPS:
-        raise GaitInputError(
-            f"frame rate is too low ({info.fps:.0f} fps; at least {MIN_FPS:.0f} fps needed)"
-        )
+        raise GaitInputError(f"frame rate is too low ({info.fps:.0f} fps; at least {MIN_FPS:.0f} fps needed)")
 
 
 def _normalised_rotation(rotation_deg: float) -> int:

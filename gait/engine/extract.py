@@ -1,0 +1,227 @@
+"""Video -> LandmarkSeries, using both cores.
+
+Long clips are cut into time chunks that run in parallel in separate PROCESSES. They are
+started with `subprocess` (`python -m gait.engine.chunk_worker`), not `multiprocessing`,
+because this runs inside a Celery prefork child, a daemonic process, which may not start
+multiprocessing children. Each chunk starts `WARM_UP_S` early so MediaPipe's tracker and
+landmark smoothing have settled by the chunk's first kept frame; frames are assigned to
+chunks by timestamp, so every frame is kept exactly once and the seams do not show.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .errors import GaitInputError
+from .landmarks import N_LANDMARKS, LandmarkSeries
+from .video import DEFAULT_MAX_DURATION_S, iter_frames, probe, read_audio
+
+DEFAULT_MAX_SIDE = 640  # MediaPipe works on 256x256 crops; more pixels only cost decode time
+WARM_UP_S = 1.0
+MIN_CHUNK_S = 4.0  # shorter clips are not worth a process start-up (~1 s)
+
+Progress = Callable[[int, int], None]  # (frames done, frames expected)
+
+
+def extract_landmarks(
+    path: str | Path,
+    workers: int = 2,
+    progress: Progress | None = None,
+    max_width: int | None = None,
+    pose_every: int = 1,
+    max_duration_s: float = DEFAULT_MAX_DURATION_S,
+) -> LandmarkSeries:
+    """Pose landmarks for every frame of the video at `path`, with its audio and timing.
+
+    max_width: longest side, in pixels, of the frames given to pose (None: DEFAULT_MAX_SIDE).
+    pose_every: run pose on every n-th frame only and interpolate the others (a speed
+    option for high-frame-rate clips; 1 = every frame).
+    Raises GaitInputError for a file that is not an analysable video or shows no person.
+    """
+    info = probe(path, max_duration_s=max_duration_s)
+    max_side = max_width or DEFAULT_MAX_SIDE
+    chunks = _chunk_bounds(info.duration_s, workers)
+    if len(chunks) == 1:
+        times, landmarks = landmarks_for_span(path, 0.0, None, max_side, pose_every, progress, info.frame_count)
+        audio, audio_rate = read_audio(path)
+    else:
+        times, landmarks, audio, audio_rate = _run_chunks(
+            path, chunks, max_side, pose_every, progress, info.frame_count
+        )
+    if not np.isfinite(landmarks[:, 0, 0]).any():
+        raise GaitInputError("no person found in the video")
+    from .pose import keep_main_person
+
+    return LandmarkSeries(
+        landmarks=keep_main_person(landmarks, info.width, info.height),
+        fps=info.fps,
+        width=info.width,
+        height=info.height,
+        audio=audio,
+        audio_rate=audio_rate,
+        timestamps=times,
+    )
+
+
+def landmarks_for_span(
+    path,
+    start_s: float,
+    end_s: float | None,
+    max_side: int,
+    pose_every: int = 1,
+    progress: Progress | None = None,
+    expected_frames: int = 0,
+    warm_up_s: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(timestamps (T,), landmarks (T, 33, 4)) for frames in [start_s, end_s).
+
+    Pose runs from start_s - warm_up_s so tracking is settled at start_s; frames before
+    start_s are dropped. Missing people are NaN rows.
+    """
+    from .pose import PoseEstimator  # mediapipe only where pose actually runs
+
+    times, rows = [], []
+    posed = 0
+    with PoseEstimator() as estimator:
+        for frame in iter_frames(path, max_side=max_side, start_s=max(0.0, start_s - warm_up_s), end_s=end_s):
+            if posed % pose_every == 0:
+                found = estimator.process(frame.rgb)
+                row = found if found is not None else _empty()
+            else:
+                row = _skipped()
+            posed += 1
+            if frame.time_s < start_s - 1e-9:
+                continue
+            times.append(frame.time_s)
+            rows.append(row)
+            if progress and len(rows) % 30 == 0:
+                progress(len(rows), expected_frames)
+    if not rows:
+        return np.zeros(0), np.zeros((0, N_LANDMARKS, 4))
+    landmarks = np.array(rows)
+    if pose_every > 1:
+        landmarks = _interpolate_skipped(landmarks, np.array(times))
+    return np.array(times), landmarks
+
+
+# ---------------------------------------------------------------------------- chunks
+
+
+def _chunk_bounds(duration_s: float, workers: int) -> list[tuple[float, float | None]]:
+    count = max(1, min(workers, math.floor(duration_s / MIN_CHUNK_S)))
+    edges = [duration_s * i / count for i in range(count)]
+    return [(edges[i], edges[i + 1] if i + 1 < count else None) for i in range(count)]
+
+
+def _run_chunks(path, chunks, max_side, pose_every, progress, expected_frames):
+    with tempfile.TemporaryDirectory(prefix="gait-chunks-") as tmp:
+        outputs = [Path(tmp) / f"chunk{i}.npz" for i in range(len(chunks))]
+        workers = [
+            _start_worker(path, start, end, out, max_side, pose_every)
+            for (start, end), out in zip(chunks, outputs, strict=True)
+        ]
+        counts = [0] * len(workers)
+        readers = [_count_progress(worker, counts, i) for i, worker in enumerate(workers)]
+        audio, audio_rate = read_audio(path)  # the parent would otherwise just wait
+        while any(worker.poll() is None for worker in workers):
+            if progress:
+                progress(sum(counts), expected_frames)
+            time.sleep(0.2)
+        for reader in readers:
+            reader.join()
+        for worker in workers:
+            if worker.returncode != 0:
+                raise _worker_failure(worker)
+        parts = [np.load(out) for out in outputs]
+        times = np.concatenate([p["timestamps"] for p in parts])
+        landmarks = np.concatenate([p["landmarks"] for p in parts])
+    if progress:
+        progress(len(times), expected_frames)
+    return times, landmarks, audio, audio_rate
+
+
+def _start_worker(path, start, end, out, max_side, pose_every) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gait.engine.chunk_worker", str(path), str(out),
+        "--start", repr(start), "--warm-up", repr(WARM_UP_S if start > 0 else 0.0),
+        "--max-side", str(max_side), "--pose-every", str(pose_every),
+    ]  # fmt: skip
+    if end is not None:
+        command += ["--end", repr(end)]
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],  # the project root, so `gait` imports
+    )
+
+
+def _count_progress(worker: subprocess.Popen, counts: list[int], index: int) -> threading.Thread:
+    """Workers print their frame count on stdout; keep the latest per worker."""
+
+    def read():
+        for line in worker.stdout:
+            if line.strip().isdigit():
+                counts[index] = int(line)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def _worker_failure(worker: subprocess.Popen) -> Exception:
+    lines = [line for line in worker.stderr.read().splitlines() if line.strip()]
+    reason = lines[-1] if lines else f"exit code {worker.returncode}"
+    prefix = "GaitInputError: "
+    if reason.startswith(prefix):
+        return GaitInputError(reason[len(prefix) :])
+    return RuntimeError(f"pose worker failed: {reason}")
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def _empty() -> np.ndarray:
+    return np.full((N_LANDMARKS, 4), np.nan)
+
+
+def _skipped() -> np.ndarray:
+    # Told apart from "no person" (NaN) so only skipped frames are interpolated.
+    return np.full((N_LANDMARKS, 4), np.inf)
+
+
+def _interpolate_skipped(landmarks: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Fill skipped frames linearly in time from the posed frames either side."""
+    skipped = np.isinf(landmarks[:, 0, 0])
+    posed = ~skipped & np.isfinite(landmarks[:, 0, 0])
+    out = landmarks.copy()
+    out[skipped] = np.nan
+    if posed.sum() < 2:
+        return out
+    flat = landmarks[posed].reshape(posed.sum(), -1)
+    filled = np.stack(
+        [np.interp(times[skipped], times[posed], flat[:, k]) for k in range(flat.shape[1])],
+        axis=1,
+    )
+    # A skipped frame next to a frame without a person stays empty.
+    neighbours_ok = _both_neighbours_found(landmarks, skipped)
+    out[skipped] = np.where(neighbours_ok[:, None, None], filled.reshape(-1, N_LANDMARKS, 4), np.nan)
+    return out
+
+
+def _both_neighbours_found(landmarks: np.ndarray, skipped: np.ndarray) -> np.ndarray:
+    found = np.isfinite(landmarks[:, 0, 0])
+    indices = np.flatnonzero(skipped)
+    before = np.clip(indices - 1, 0, len(landmarks) - 1)
+    after = np.clip(indices + 1, 0, len(landmarks) - 1)
+    return found[before] & found[after]

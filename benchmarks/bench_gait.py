@@ -1,0 +1,225 @@
+"""Gait pipeline speed and memory: `.venv/bin/python benchmarks/bench_gait.py [--five-minutes]`.
+
+For the real treadmill clip (12 s, 720x1280, 30 fps) and a 30 s 1920x1080 60 fps clip made
+from it (portrait clip letterboxed, each frame shown twice, looped), prints frames per second,
+wall time as a multiple of the clip's duration, peak memory of the whole process tree, and
+the cadence found, for:
+
+* pipeline      - gait.engine.extract_landmarks (2 chunk processes, pose every frame) + analysis
+* pipeline/2    - the same with pose on every 2nd frame, interpolated (60 fps clips only)
+* plain loop    - OpenCV decode + solutions.pose on every full-size frame, one process
+
+Each measurement runs in its own process so memory figures do not mix. Made clips are cached
+in the temp directory. --five-minutes adds a 5-minute 1080p60 clip (slow: it is encoded first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT.parent / "shared" / "data" / "gait"
+TREADMILL = DATA / "treadmill_side_male.mp4"
+REFERENCE_CADENCE = 168.9
+CACHE = Path(tempfile.gettempdir()) / "stridewell-bench"
+
+
+# ---------------------------------------------------------------------------- clips
+
+
+def make_1080p60(source: Path, seconds: float) -> Path:
+    """Letterbox the portrait clip into 1920x1080, show each frame twice (60 fps), loop."""
+    import av
+    import cv2
+    import numpy as np
+
+    out = CACHE / f"{source.stem}_1080p60_{int(seconds)}s.mp4"
+    if out.exists():
+        return out
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = out.with_suffix(".partial.mp4")
+    total = int(seconds * 60)
+    with av.open(str(partial), "w") as container:
+        stream = container.add_stream("libx264", rate=60)
+        stream.width, stream.height, stream.pix_fmt = 1920, 1080, "yuv420p"
+        stream.options = {"preset": "veryfast", "crf": "21"}  # ~phone-like bitrate
+        stream.thread_type = "AUTO"
+        canvas = np.zeros((1080, 1920, 3), np.uint8)
+        written = 0
+        while written < total:
+            with av.open(str(source)) as src:
+                for frame in src.decode(video=0):
+                    rgb = frame.to_ndarray(format="rgb24")
+                    scaled = cv2.resize(rgb, (1080 * rgb.shape[1] // rgb.shape[0], 1080))
+                    x0 = (1920 - scaled.shape[1]) // 2
+                    canvas[:, x0 : x0 + scaled.shape[1]] = scaled
+                    for _ in range(2):
+                        if written < total:
+                            video_frame = av.VideoFrame.from_ndarray(canvas, format="rgb24")
+                            container.mux(stream.encode(video_frame))
+                            written += 1
+        container.mux(stream.encode())
+    partial.rename(out)
+    return out
+
+
+# ---------------------------------------------------------------------------- measured runs
+
+
+def run_pipeline(path: str, pose_every: int) -> dict:
+    from gait.engine.extract import extract_landmarks
+
+    start = time.perf_counter()
+    series = extract_landmarks(path, workers=2, pose_every=pose_every)
+    cadence = _cadence(series)
+    return {"wall_s": time.perf_counter() - start, "frames": series.frames, "cadence": cadence}
+
+
+def run_plain_loop(path: str) -> dict:
+    """The obvious single-process loop everything is compared with."""
+    import cv2
+    import mediapipe as mp
+    import numpy as np
+
+    from gait.engine.landmarks import LandmarkSeries
+
+    start = time.perf_counter()
+    capture = cv2.VideoCapture(path)
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    rows = []
+    with mp.solutions.pose.Pose(model_complexity=1) as pose:
+        while True:
+            ok, bgr = capture.read()
+            if not ok:
+                break
+            result = pose.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+            if result.pose_landmarks is None:
+                rows.append(np.full((33, 4), np.nan))
+            else:
+                rows.append([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark])
+    width, height = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    series = LandmarkSeries(np.array(rows, dtype=float), fps=fps, width=width, height=height)
+    cadence = _cadence(series)
+    return {"wall_s": time.perf_counter() - start, "frames": series.frames, "cadence": cadence}
+
+
+def _cadence(series) -> float | None:
+    try:
+        from gait.engine.analyze import analyze
+    except ImportError:
+        return None
+    return analyze(series, view="side").get("cadence_spm")
+
+
+def measure(kind: str, path: Path, pose_every: int = 1) -> dict:
+    """Run one measurement in a child process, sampling the whole tree's memory."""
+    command = [sys.executable, __file__, "--child", kind, str(path), "--pose-every", str(pose_every)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    peak = _sample_peak_rss(child)
+    output = child.stdout.read()
+    child.wait()
+    if child.returncode != 0:
+        raise RuntimeError(f"{kind} run failed on {path.name}")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_mb"] = peak() / 2**20
+    return result
+
+
+def _sample_peak_rss(child: subprocess.Popen):
+    peak = [0]
+
+    def sample():
+        while child.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(child.pid))
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        return peak[0]
+
+    return result
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
+    return total
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def report(name: str, duration_s: float, kind: str, result: dict) -> None:
+    cadence = result["cadence"]
+    cadence_text = "n/a" if cadence is None else f"{cadence:6.1f} spm ({cadence / REFERENCE_CADENCE - 1:+.1%})"
+    print(
+        f"{name:<22} {kind:<12} {result['frames']:>6} frames {result['frames'] / result['wall_s']:6.1f} fps "
+        f"{result['wall_s']:7.1f} s = {result['wall_s'] / duration_s:4.2f}x duration  "
+        f"peak {result['peak_mb']:6.0f} MB  cadence {cadence_text}",
+        flush=True,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--five-minutes", action="store_true", help="also a 5-minute 1080p60 clip (slow)")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "VIDEO"), help=argparse.SUPPRESS)
+    parser.add_argument("--pose-every", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, path = args.child
+        result = run_plain_loop(path) if kind == "plain" else run_pipeline(path, args.pose_every)
+        print(json.dumps(result))
+        return 0
+
+    from gait.engine.video import probe
+
+    print(f"reference cadence (treadmill clip, from pixels): {REFERENCE_CADENCE} steps/min", flush=True)
+    clips = [("treadmill 12s 30fps", TREADMILL), ("30s 1080p60", make_1080p60(TREADMILL, 30))]
+    if args.five_minutes:
+        clips.append(("5min 1080p60", make_1080p60(TREADMILL, 300)))
+    for name, path in clips:
+        duration = probe(path).duration_s
+        report(name, duration, "pipeline", measure("pipeline", path))
+        if "60" in name:
+            report(name, duration, "pipeline/2", measure("pipeline", path, pose_every=2))
+        if not name.startswith("5min"):  # the plain loop on 5 minutes takes ~10 minutes
+            report(name, duration, "plain loop", measure("plain", path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

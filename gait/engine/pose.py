@@ -217,15 +217,13 @@ def _jump(a: np.ndarray, b: np.ndarray, width: int, height: int) -> bool:
 
 
 def _same_person_segments(landmarks, segments, main, width, height):
-    """The main segment plus neighbours that resume where it left off (re-acquisitions)."""
+    """The main segment plus later/earlier ones that resume where it was (re-acquisitions)."""
     kept = [segments[main]]
-    for step in (-1, 1):
-        current = main
-        while 0 <= current + step < len(segments):
-            candidate = current + step
-            a, b = (segments[current], segments[candidate]) if step > 0 else (segments[candidate], segments[current])
-            if _jump(landmarks[a[1] - 1], landmarks[b[0]], width, height):
-                break
-            kept.append(segments[candidate])
-            current = candidate
+    for order in (segments[main + 1 :], segments[:main][::-1]):
+        last = segments[main]
+        for candidate in order:
+            before, after = (last, candidate) if candidate[0] > last[0] else (candidate, last)
+            if not _jump(landmarks[before[1] - 1], landmarks[after[0]], width, height):
+                kept.append(candidate)
+                last = candidate
     return kept

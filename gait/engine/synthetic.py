@@ -1,0 +1,306 @@
+"""A parametric running model that produces MediaPipe-style landmarks with known deviations.
+
+The runner is built in body coordinates (metres; forward, left, up), each leg from a
+prescribed ankle path plus two-link inverse kinematics, then projected orthographically
+into a rear, front or side camera. Every deviation the engine reports can be injected
+with a known size and side, so tests can check value, side and view handling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import landmarks as lm
+from .landmarks import LandmarkSeries
+
+SIDES = ("left", "right")
+
+# Segment lengths for a 1.75 m runner (metres).
+RUNNER_HEIGHT = 1.75
+THIGH = 0.45
+SHANK = 0.45
+ANKLE_HEIGHT = 0.08
+HIP_HALF_WIDTH = 0.09
+SHOULDER_HALF_WIDTH = 0.19
+TORSO = 0.52
+# Foot points relative to the ankle in the foot's own frame (forward, up): the heel-toe
+# line is level when the foot is flat, so its pitch equals the foot angle.
+HEEL_OFFSET = (-0.05, -0.07)
+TOE_OFFSET = (0.18, -0.07)
+KNEE_FLEXION_AT_IC = 20.0
+
+
+def _sided(value, default):
+    """Accept a number (both sides), a {side: value} dict, or None (default)."""
+    if value is None:
+        return dict(default)
+    if isinstance(value, dict):
+        return {s: float(value.get(s, default[s])) for s in SIDES}
+    return {s: float(value) for s in SIDES}
+
+
+@dataclass
+class Runner:
+    """Parameters of one synthetic run. Angles in degrees, body size in pixels."""
+
+    view: str = "rear"
+    cadence: float = 170.0
+    fps: float = 60.0
+    duration: float = 10.0
+    contact_ms: float = 250.0
+    width: int = 1080
+    height: int = 1920
+    body_height_px: float = 1100.0
+    center: tuple[float, float] = (0.5, 0.55)
+    facing: str = "left"  # side view only: direction the runner faces in the image
+    noise_px: float = 0.0
+    visibility: float = 0.95
+    seed: int = 0
+    # Deviations: number (both sides) or {"left": x, "right": y}. Defaults are a
+    # healthy runner, well under the engine's thresholds.
+    knee_valgus: object = None  # FPPA at mid-stance, deg (+ = knee moves in)
+    foot_turn_out: object = None  # foot progression angle, deg (+ = toe out)
+    pelvic_drop: object = None  # drop of that side of the pelvis while standing on the other leg, deg
+    arm_crossover: object = None  # wrist past the midline, % of shoulder width (negative = short of it)
+    overstride: object = None  # shank angle from vertical at initial contact, deg
+    heel_strike: object = None  # foot-strike angle at initial contact, deg (+ = toe up)
+    trunk_lean: float = 5.0  # trunk flexion from vertical, deg
+    audio: bool = False
+    strike_loudness_db: object = None  # extra loudness of that foot's strikes, dB
+    swaps: list[tuple[int, int]] = field(default_factory=list)  # frame ranges with L/R legs swapped
+    gaps: list[tuple[int, int]] = field(default_factory=list)  # frame ranges with no person
+
+    def sided(self):
+        return {
+            "knee_valgus": _sided(self.knee_valgus, {"left": 2.0, "right": 2.0}),
+            "foot_turn_out": _sided(self.foot_turn_out, {"left": 6.0, "right": 6.0}),
+            "pelvic_drop": _sided(self.pelvic_drop, {"left": 2.5, "right": 2.5}),
+            "arm_crossover": _sided(self.arm_crossover, {"left": -25.0, "right": -25.0}),
+            "overstride": _sided(self.overstride, {"left": 4.0, "right": 4.0}),
+            "heel_strike": _sided(self.heel_strike, {"left": 3.0, "right": 3.0}),
+            "strike_loudness_db": _sided(self.strike_loudness_db, {"left": 0.0, "right": 0.0}),
+        }
+
+    @property
+    def stride_s(self) -> float:
+        return 120.0 / self.cadence
+
+    def initial_contacts(self, side: str) -> np.ndarray:
+        """True initial-contact times (s) of one foot."""
+        offset = 0.0 if side == "left" else self.stride_s / 2
+        return np.arange(offset, self.duration, self.stride_s)
+
+
+def generate(runner: Runner | None = None, **params) -> LandmarkSeries:
+    """Landmarks of a synthetic treadmill runner (see Runner for the parameters)."""
+    r = runner or Runner(**params)
+    t = np.arange(int(round(r.duration * r.fps))) / r.fps
+    dev = r.sided()
+    duty = r.contact_ms / 1000.0 / r.stride_s
+    body = {}  # landmark index -> (T, 3) array of (forward, left, up) metres
+
+    hip_height = _hip_height(t, r, duty)
+    obliquity = _pelvic_obliquity(t, r, duty, dev["pelvic_drop"])
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        phase = _leg_phase(t, r, side)
+        hip = np.stack([np.zeros_like(t), sign * HIP_HALF_WIDTH + 0 * t,
+                        hip_height + sign * HIP_HALF_WIDTH * np.tan(np.radians(obliquity))], axis=1)
+        _add_leg(body, side, sign, hip, phase, duty, dev, hip_height)
+    _add_upper_body(body, t, r, duty, dev)
+
+    pts = np.stack([body[i] for i in range(lm.N_LANDMARKS)], axis=1)
+    series = _project(pts, r)
+    _apply_glitches(series, r)
+    if r.audio:
+        series.audio, series.audio_rate = _audio(r, dev["strike_loudness_db"])
+    return series
+
+
+def _leg_phase(t, r: Runner, side: str) -> np.ndarray:
+    offset = 0.0 if side == "left" else 0.5
+    return (t / r.stride_s - offset) % 1.0
+
+
+def _stance_envelope(phase, duty):
+    """0 in swing, rising to 1 at mid-stance and back to 0 at toe-off."""
+    return np.where(phase < duty, np.sin(np.pi * np.clip(phase / duty, 0, 1)), 0.0)
+
+
+def _hip_height(t, r: Runner, duty):
+    # Lowest at each mid-stance, twice per stride.
+    q = 2 * (t / r.stride_s - duty / 2)
+    return 0.91 - 0.04 * np.cos(2 * np.pi * q)
+
+
+def _pelvic_obliquity(t, r: Runner, duty, drop):
+    """Pelvic tilt in degrees, positive = right side lower."""
+    env_left = _stance_envelope(_leg_phase(t, r, "left"), duty)
+    env_right = _stance_envelope(_leg_phase(t, r, "right"), duty)
+    return drop["right"] * env_left - drop["left"] * env_right
+
+
+def _lowest_foot_offset(pitch_deg):
+    """Height of the lower of heel and toe relative to the ankle."""
+    p = np.radians(pitch_deg)
+    return np.minimum(*(f * np.sin(p) + u * np.cos(p) for f, u in (HEEL_OFFSET, TOE_OFFSET)))
+
+
+def _foot_points(ankle, pitch_deg, yaw_deg, lateral_sign):
+    """Heel and toe from the ankle, the foot pitched (toe up +) and yawed (toe out +)."""
+    p, y = np.radians(pitch_deg), np.radians(yaw_deg)
+    out = []
+    for f, u in (HEEL_OFFSET, TOE_OFFSET):
+        fwd = f * np.cos(p) - u * np.sin(p)
+        up = f * np.sin(p) + u * np.cos(p)
+        out.append(ankle + np.stack([fwd * np.cos(y), lateral_sign * fwd * np.sin(y), up], axis=1))
+    return out
+
+
+def _add_leg(body, side, sign, hip, phase, duty, dev, hip_height):
+    idx = {"left": (lm.LEFT_HIP, lm.LEFT_KNEE, lm.LEFT_ANKLE, lm.LEFT_HEEL, lm.LEFT_FOOT_INDEX),
+           "right": (lm.RIGHT_HIP, lm.RIGHT_KNEE, lm.RIGHT_ANKLE, lm.RIGHT_HEEL, lm.RIGHT_FOOT_INDEX)}[side]
+    shank_ic = np.radians(dev["overstride"][side])
+    thigh_ic = shank_ic + np.radians(KNEE_FLEXION_AT_IC)
+    ahead_ic = THIGH * np.sin(thigh_ic) + SHANK * np.sin(shank_ic)
+    below_ic = THIGH * np.cos(thigh_ic) + SHANK * np.cos(shank_ic)
+    behind_to = 0.32
+    ankle_ic_up = 0.91 - 0.04 * np.cos(2 * np.pi * -duty) - below_ic  # hip height at IC minus leg
+
+    stance = phase < duty
+    s_stance = np.clip(phase / duty, 0, 1)
+    s_swing = np.clip((phase - duty) / (1 - duty), 0, 1)
+    ease = (1 - np.cos(np.pi * s_swing)) / 2
+    fwd = np.where(stance, ahead_ic - (ahead_ic + behind_to) * s_stance,
+                   -behind_to + (ahead_ic + behind_to) * ease)
+    # Foot pitch: strike angle at IC, flat by 20% of stance, heel rises to -35 deg at toe-off.
+    fsa = dev["heel_strike"][side]
+    pitch = np.where(stance, np.interp(s_stance, [0, 0.2, 0.55, 1], [fsa, 0, 0, -35]),
+                     -35 + (fsa + 35) * ease)
+    # In stance the foot's lowest point rests on the floor (after settling from the IC pose).
+    on_floor = -_lowest_foot_offset(pitch)
+    settle = np.clip(s_stance / 0.2, 0, 1)
+    takeoff_up = -_lowest_foot_offset(-35.0)
+    up = np.where(stance, (1 - settle) * ankle_ic_up + settle * on_floor,
+                  takeoff_up + (ankle_ic_up - takeoff_up) * ease + 0.22 * np.sin(np.pi * s_swing))
+    knee_fwd, knee_up, ankle_fwd, ankle_up = _two_link(hip[:, 0], hip[:, 2], fwd, up)
+    lateral_ankle = sign * 0.05
+    frac = (hip[:, 2] - knee_up) / np.maximum(hip[:, 2] - ankle_up, 1e-6)
+    lateral_knee = hip[:, 1] + (lateral_ankle - hip[:, 1]) * frac
+    fppa = dev["knee_valgus"][side] * _stance_envelope(phase, duty)
+    lateral_knee = lateral_knee - sign * _medial_shift(hip, knee_up, ankle_up, lateral_ankle, lateral_knee, fppa)
+
+    ankle = np.stack([ankle_fwd, lateral_ankle + 0 * ankle_fwd, ankle_up], axis=1)
+    heel, toe = _foot_points(ankle, pitch, dev["foot_turn_out"][side], sign)
+    body[idx[0]] = hip
+    body[idx[1]] = np.stack([knee_fwd, lateral_knee, knee_up], axis=1)
+    body[idx[2]], body[idx[3]], body[idx[4]] = ankle, heel, toe
+
+
+def _two_link(hip_f, hip_u, ankle_f, ankle_u):
+    """Knee position with the knee in front; the ankle is pulled in if out of reach."""
+    df, du = ankle_f - hip_f, hip_u - ankle_u
+    dist = np.hypot(df, du)
+    reach = np.minimum(dist, (THIGH + SHANK) * 0.999)
+    df, du = df * reach / dist, du * reach / dist
+    direction = np.arctan2(df, du)  # from straight down, forward positive
+    bend = np.arccos(np.clip((THIGH**2 + reach**2 - SHANK**2) / (2 * THIGH * reach), -1, 1))
+    thigh = direction + bend
+    return (hip_f + THIGH * np.sin(thigh), hip_u - THIGH * np.cos(thigh), hip_f + df, hip_u - du)
+
+
+def _medial_shift(hip, knee_up, ankle_up, lateral_ankle, lateral_knee, fppa_deg):
+    """Medial knee shift (m) that bends the frontal hip-knee-ankle line by fppa_deg."""
+    a = np.maximum(hip[:, 2] - knee_up, 1e-3)
+    b = np.maximum(knee_up - ankle_up, 1e-3)
+    target = np.radians(np.abs(fppa_deg))
+    lo, hi = np.zeros_like(a), np.full_like(a, 0.5)
+    for _ in range(40):  # bisection: the bend grows monotonically with the shift
+        mid = (lo + hi) / 2
+        bend = np.arctan(mid / a) + np.arctan(mid / b)
+        lo, hi = np.where(bend < target, mid, lo), np.where(bend < target, hi, mid)
+    return np.sign(fppa_deg) * (lo + hi) / 2
+
+
+def _add_upper_body(body, t, r: Runner, duty, dev):
+    mid_hip = (body[lm.LEFT_HIP] + body[lm.RIGHT_HIP]) / 2
+    lean = np.radians(r.trunk_lean)
+    axis = np.array([np.sin(lean), 0.0, np.cos(lean)])
+    mid_shoulder = mid_hip + TORSO * axis
+    head = mid_shoulder + 0.25 * axis
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        shoulder = mid_shoulder + [0, sign * SHOULDER_HALF_WIDTH, 0]
+        # The arm swings forward as the opposite leg does: forward peak at own-leg toe-off.
+        phase = _leg_phase(t, r, side)
+        swing = np.cos(2 * np.pi * (phase - duty))  # 1 = arm furthest forward
+        forward_amount = (swing + 1) / 2
+        cross = dev["arm_crossover"][side] / 100.0 * 2 * SHOULDER_HALF_WIDTH
+        lateral_front = -sign * cross
+        lateral_back = sign * 0.8 * SHOULDER_HALF_WIDTH
+        wrist_lat = lateral_back + (lateral_front - lateral_back) * forward_amount
+        wrist = np.stack([mid_hip[:, 0] + 0.25 * swing, wrist_lat, mid_shoulder[:, 2] - 0.42 + 0 * t], axis=1)
+        elbow = (shoulder + wrist) / 2 + np.array([-0.08, 0.0, 0.0])
+        i_sh, i_el, i_wr = ((lm.LEFT_SHOULDER, lm.LEFT_ELBOW, lm.LEFT_WRIST) if side == "left"
+                            else (lm.RIGHT_SHOULDER, lm.RIGHT_ELBOW, lm.RIGHT_WRIST))
+        body[i_sh], body[i_el], body[i_wr] = shoulder, elbow, wrist
+        for k in (17, 19, 21) if side == "left" else (18, 20, 22):  # hand points sit on the wrist
+            body[k] = wrist + [0.02, 0, -0.03]
+    body[lm.NOSE] = head + [0.10, 0, 0]
+    face = {1: (0.08, 0.02, 0.03), 2: (0.08, 0.035, 0.03), 3: (0.07, 0.05, 0.03),
+            4: (0.08, -0.02, 0.03), 5: (0.08, -0.035, 0.03), 6: (0.07, -0.05, 0.03),
+            7: (0.0, 0.075, 0.01), 8: (0.0, -0.075, 0.01), 9: (0.09, 0.025, -0.04), 10: (0.09, -0.025, -0.04)}
+    for k, off in face.items():
+        body[k] = head + list(off)
+
+
+def _project(pts, r: Runner) -> LandmarkSeries:
+    """Orthographic camera; z follows MediaPipe (x scale, + = farther from the camera)."""
+    scale = r.body_height_px / RUNNER_HEIGHT
+    fwd, left, up = pts[..., 0], pts[..., 1], pts[..., 2] - 0.91
+    if r.view == "rear":
+        x, depth = -left, fwd
+    elif r.view == "front":
+        x, depth = left, -fwd
+    else:
+        direction = -1.0 if r.facing == "left" else 1.0
+        x = direction * fwd
+        depth = -left if r.facing == "left" else left  # the near side faces the camera
+    rng = np.random.default_rng(r.seed)
+    x_px = r.center[0] * r.width + scale * x + rng.normal(0, r.noise_px, x.shape)
+    y_px = r.center[1] * r.height - scale * up + rng.normal(0, r.noise_px, x.shape)
+    z = scale * depth / r.width
+    vis = np.full(x.shape, r.visibility)
+    if r.view == "side":
+        far = lm.RIGHT_HIP if r.facing == "left" else lm.LEFT_HIP
+        far_side = [i for i in range(11, 33) if i % 2 == far % 2]
+        vis[:, far_side] *= 0.8
+    data = np.stack([x_px / r.width, y_px / r.height, z, vis], axis=-1)
+    return LandmarkSeries(data, fps=r.fps, width=r.width, height=r.height, view=r.view)
+
+
+LEFT_RIGHT_PAIRS = [(lm.LEFT_KNEE, lm.RIGHT_KNEE), (lm.LEFT_ANKLE, lm.RIGHT_ANKLE),
+                    (lm.LEFT_HEEL, lm.RIGHT_HEEL), (lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX)]
+
+
+def _apply_glitches(series: LandmarkSeries, r: Runner) -> None:
+    for start, stop in r.swaps:
+        for a, b in LEFT_RIGHT_PAIRS:
+            series.landmarks[start:stop, [a, b]] = series.landmarks[start:stop, [b, a]]
+    for start, stop in r.gaps:
+        series.landmarks[start:stop] = np.nan
+
+
+def _audio(r: Runner, loudness_db, rate: int = 8000):
+    """Quiet noise plus a short decaying thump at every initial contact."""
+    rng = np.random.default_rng(r.seed + 1)
+    n = int(r.duration * rate)
+    audio = rng.normal(0, 0.002, n)
+    thump = np.exp(-np.arange(int(0.03 * rate)) / (0.006 * rate))
+    for side in SIDES:
+        gain = 0.1 * 10 ** (loudness_db[side] / 20)
+        for t_ic in r.initial_contacts(side):
+            i = int(t_ic * rate)
+            seg = audio[i:i + len(thump)]
+            seg += gain * thump[:len(seg)] * rng.choice([-1, 1], len(seg))
+    return audio.astype(np.float32), rate

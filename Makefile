@@ -1,0 +1,53 @@
+# Stridewell developer commands. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint format bench-gait bench-calendar worker services clean
+
+help:
+	@echo "make run         run the app on embedded defaults (SQLite, local worker) with demo data"
+	@echo "make test        install everything and run the whole test suite against PostgreSQL"
+	@echo "make lint        ruff"
+	@echo "make bench-gait  gait engine speed and memory benchmark"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+.env:
+	sed "s|^SECRET_KEY=.*|SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > .env
+
+run: $(VENV)/.installed .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	scripts/run-local.sh
+
+services:
+	scripts/ensure-services.sh
+
+test: $(VENV)/.installed-dev services
+	scripts/ensure-chromium.sh
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+
+bench-gait: $(VENV)/.installed-dev
+	$(PY) benchmarks/bench_gait.py
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

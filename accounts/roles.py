@@ -1,0 +1,84 @@
+"""The three staff roles, as Django groups with permissions.
+
+A role grants every permission matching one of its patterns ("app_label.codename", with
+shell-style wildcards), so models that later apps add are covered on the next migrate.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+RECEPTION = "Reception"
+THERAPIST = "Therapist"
+CLINIC_ADMIN = "Clinic admin"
+ROLES = (RECEPTION, THERAPIST, CLINIC_ADMIN)
+
+# Clinical content (findings, videos, notes, exercises, reports) is only for therapists.
+CLINICAL_APPS = ("gait", "exercises", "reports")
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    RECEPTION: (
+        "clients.view_client",
+        "clients.add_client",
+        "clients.change_client",
+        "clients.*_consent",
+        "appointments.*",
+        "authtoken.*",
+    ),
+    THERAPIST: (
+        "clients.view_client",
+        "clients.add_client",
+        "clients.change_client",
+        "clients.view_clinical",
+        "clients.*_consent",
+        "clients.*_careplan",
+        "appointments.*",
+        "authtoken.*",
+        *(f"{app}.*" for app in CLINICAL_APPS),
+    ),
+    CLINIC_ADMIN: (
+        "accounts.*",
+        "auth.view_group",
+        "core.*",
+        "axes.*",
+        "clients.view_client",
+        "clients.export_client",
+        "clients.erase_client",
+        "appointments.view_*",
+        "appointments.*_workinghours",
+        "appointments.*_availabilityexception",
+        "appointments.*_room",
+        "appointments.*_appointmenttype",
+        "authtoken.*",
+    ),
+}
+
+# Reception must never get clinical permissions, even through a broad pattern.
+EXCLUDED: dict[str, tuple[str, ...]] = {
+    RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS)),
+    CLINIC_ADMIN: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS)),
+}
+
+
+def permissions_for(role: str, available: list[str]) -> list[str]:
+    patterns = ROLE_PERMISSIONS[role]
+    excluded = EXCLUDED.get(role, ())
+    return [
+        perm
+        for perm in available
+        if any(fnmatchcase(perm, p) for p in patterns) and not any(fnmatchcase(perm, e) for e in excluded)
+    ]
+
+
+def sync_roles(sender=None, **kwargs) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    using = kwargs.get("using", "default")
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    for role in ROLES:
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([perms[name] for name in permissions_for(role, sorted(perms))])

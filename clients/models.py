@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from core.models import TimeStampedModel
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    INTERSEX = "X", "Intersex / other"
+    UNKNOWN = "U", "Not recorded"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "EMAIL", "Email"
+    SMS = "SMS", "Text message"
+    PHONE = "PHONE", "Phone call"
+
+
+class Side(models.TextChoices):
+    LEFT = "LEFT", "Left"
+    RIGHT = "RIGHT", "Right"
+    BOTH = "BOTH", "Both"
+    NONE = "NONE", "Not applicable"
+
+
+class Client(TimeStampedModel):
+    """A person the clinic treats. Archived, never deleted; erasure blanks personal data."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    address = models.TextField(blank=True)
+    preferred_channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
+
+    # Running background
+    weekly_distance_km = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    goal_race = models.CharField(max_length=200, blank=True)
+
+    # Clinical intake (therapists only)
+    presenting_complaint = models.TextField(blank=True)
+    pain_region = models.CharField(max_length=100, blank=True, help_text="Body region, e.g. 'foot (dorsum)'")
+    pain_side = models.CharField(max_length=5, choices=Side.choices, default=Side.NONE)
+    pain_location_detail = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'top of left foot, lateral three toes'"
+    )
+    pain_score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 (none) to 10 (worst)")
+    injury_history = models.TextField(blank=True)
+
+    referral_source = models.CharField(max_length=200, blank=True)
+    alerts = models.TextField(blank=True, help_text="Shown to all staff, e.g. 'latex allergy'.")
+
+    archived_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        permissions = [
+            ("view_clinical", "Can see clinical content"),
+            ("export_client", "Can export all data held about a client"),
+            ("erase_client", "Can erase a client's personal data"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_score__isnull=True) | models.Q(pain_score__lte=10),
+                name="client_pain_score_0_10",
+            ),
+        ]
+        indexes = [
+            models.Index(Lower("last_name"), Lower("first_name"), name="client_name_ci"),
+            models.Index(fields=["date_of_birth"]),
+        ]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def __str__(self):
+        return f"{self.full_name} (#{self.pk})"

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from core.services import demo_data_seed
+
+
+class Command(BaseCommand):
+    help = "Create demo staff (with known passwords) and a few demo clients. Safe to run twice."
+
+    def handle(self, *args, **options):
+        accounts = demo_data_seed()
+        self.stdout.write(self.style.SUCCESS("Demo accounts (change these before real use):"))
+        for username, password, role in accounts:
+            self.stdout.write(f"  {role:<13} username: {username:<10} password: {password}")

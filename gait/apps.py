@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GaitConfig(AppConfig):
+    name = "gait"
+    verbose_name = "Gait analysis"

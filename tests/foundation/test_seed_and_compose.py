@@ -1,0 +1,44 @@
+import subprocess
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from accounts.models import User
+from clients.models import Client
+from tests.conftest import PROJECT_ROOT
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_known_passwords_and_can_run_twice(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "username: therapist" in out and "password: stride-physio-2026" in out
+    assert User.objects.get(username="therapist").check_password("stride-physio-2026")
+    assert User.objects.get(username="admin").is_staff
+    assert Client.objects.count() == 3
+
+
+def test_compose_file_has_the_whole_stack_with_health_checks():
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert all("healthcheck" in service for service in services.values())
+    assert set(compose["volumes"]) == {"pgdata", "media", "redisdata"}
+    assert "gunicorn" in services["web"]["command"]
+    assert "celery -A clinic worker" in services["worker"]["command"]
+
+
+def _compose_available() -> bool:
+    try:
+        return subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=30).returncode == 0
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not _compose_available(), reason="no `docker compose` client on this machine")
+def test_docker_compose_accepts_the_file():
+    result = subprocess.run(["docker", "compose", "config", "--quiet"], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=60, env={"SECRET_KEY": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
+    assert result.returncode == 0, result.stderr

@@ -12,8 +12,12 @@ from . import landmarks as lm
 from .landmarks import LandmarkSeries
 from .thresholds import CLEANUP
 
-LEG_PAIRS = [(lm.LEFT_KNEE, lm.RIGHT_KNEE), (lm.LEFT_ANKLE, lm.RIGHT_ANKLE),
-             (lm.LEFT_HEEL, lm.RIGHT_HEEL), (lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX)]
+LEG_PAIRS = [
+    (lm.LEFT_KNEE, lm.RIGHT_KNEE),
+    (lm.LEFT_ANKLE, lm.RIGHT_ANKLE),
+    (lm.LEFT_HEEL, lm.RIGHT_HEEL),
+    (lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX),
+]
 ARM_PAIRS = [(lm.LEFT_ELBOW, lm.RIGHT_ELBOW), (lm.LEFT_WRIST, lm.RIGHT_WRIST)]
 
 
@@ -47,20 +51,27 @@ def clean(series: LandmarkSeries) -> tuple[LandmarkSeries, CleanupStats]:
 
     data[..., :3] = xyz / scale
     data[..., 3] = vis
-    cleaned = LandmarkSeries(data, fps=series.fps, width=series.width, height=series.height,
-                             view=series.view, audio=series.audio, audio_rate=series.audio_rate,
-                             timestamps=series.timestamps)
+    cleaned = LandmarkSeries(
+        data,
+        fps=series.fps,
+        width=series.width,
+        height=series.height,
+        view=series.view,
+        audio=series.audio,
+        audio_rate=series.audio_rate,
+        timestamps=series.timestamps,
+    )
     return cleaned, stats
 
 
 def leg_length_px(xyz: np.ndarray) -> float:
     """Median hip-knee-ankle length over both legs, the engine's unit of body size."""
     lengths = []
-    for hip, knee, ankle in ((lm.LEFT_HIP, lm.LEFT_KNEE, lm.LEFT_ANKLE),
-                             (lm.RIGHT_HIP, lm.RIGHT_KNEE, lm.RIGHT_ANKLE)):
+    for hip, knee, ankle in ((lm.LEFT_HIP, lm.LEFT_KNEE, lm.LEFT_ANKLE), (lm.RIGHT_HIP, lm.RIGHT_KNEE, lm.RIGHT_ANKLE)):
         xy = xyz[..., :2]
-        lengths.append(np.linalg.norm(xy[:, hip] - xy[:, knee], axis=1)
-                       + np.linalg.norm(xy[:, knee] - xy[:, ankle], axis=1))
+        lengths.append(
+            np.linalg.norm(xy[:, hip] - xy[:, knee], axis=1) + np.linalg.norm(xy[:, knee] - xy[:, ankle], axis=1)
+        )
     value = np.nanmedian(np.concatenate(lengths)) if np.isfinite(lengths).any() else np.nan
     return float(value) if np.isfinite(value) and value > 0 else 1.0
 
@@ -80,10 +91,7 @@ def repair_swaps(xyz, vis, pairs, leg: float, max_run: int) -> int:
     margin = CLEANUP["swap_min_gain"] * leg * len(pairs)
     for t in range(1, len(xyz)):
         prev = xyz[t - 1, :, :2]
-        if t >= 2 and np.isfinite(xyz[t - 2, left + right, :2]).all():
-            pred = 2 * prev - xyz[t - 2, :, :2]
-        else:
-            pred = prev
+        pred = 2 * prev - xyz[t - 2, :, :2] if t >= 2 and np.isfinite(xyz[t - 2, left + right, :2]).all() else prev
         cur = xyz[t, :, :2]
         if not (np.isfinite(pred[left + right]).all() and np.isfinite(cur[left + right]).all()):
             continue
@@ -112,7 +120,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) of each run of True."""
     padded = np.concatenate([[False], mask, [False]]).astype(int)
     edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=False))
 
 
 def reject_outliers(xyz, vis, leg: float) -> int:

@@ -114,7 +114,7 @@ def _touch_down(height, start, stop) -> float:
         return np.nan
     level = _level(seg)
     bottom = int(np.argmin(seg))
-    above = np.flatnonzero(seg[:bottom + 1] > level)
+    above = np.flatnonzero(seg[: bottom + 1] > level)
     if len(above) == 0:
         return np.nan
     j = above[-1]
@@ -161,7 +161,7 @@ def _peaks(signal: np.ndarray, period: float) -> np.ndarray:
     spread = np.percentile(x, 95) - np.percentile(x, 5)
     idx, _ = find_peaks(x, distance=max(1, int(0.6 * period)), prominence=0.3 * spread)
     idx = idx[finite[idx] & (idx > 0) & (idx < len(x) - 1)]
-    return np.array([i + _parabolic_offset(x[i - 1:i + 2]) for i in idx], dtype=float)
+    return np.array([i + _parabolic_offset(x[i - 1 : i + 2]) for i in idx], dtype=float)
 
 
 def _parabolic_offset(three) -> float:

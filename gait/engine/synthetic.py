@@ -105,8 +105,14 @@ def generate(runner: Runner | None = None, **params) -> LandmarkSeries:
     obliquity = _pelvic_obliquity(t, r, duty, dev["pelvic_drop"])
     for side, sign in (("left", 1.0), ("right", -1.0)):
         phase = _leg_phase(t, r, side)
-        hip = np.stack([np.zeros_like(t), sign * HIP_HALF_WIDTH + 0 * t,
-                        hip_height + sign * HIP_HALF_WIDTH * np.tan(np.radians(obliquity))], axis=1)
+        hip = np.stack(
+            [
+                np.zeros_like(t),
+                sign * HIP_HALF_WIDTH + 0 * t,
+                hip_height + sign * HIP_HALF_WIDTH * np.tan(np.radians(obliquity)),
+            ],
+            axis=1,
+        )
         _add_leg(body, side, sign, hip, phase, duty, dev, hip_height)
     _add_upper_body(body, t, r, duty, dev)
 
@@ -159,8 +165,10 @@ def _foot_points(ankle, pitch_deg, yaw_deg, lateral_sign):
 
 
 def _add_leg(body, side, sign, hip, phase, duty, dev, hip_height):
-    idx = {"left": (lm.LEFT_HIP, lm.LEFT_KNEE, lm.LEFT_ANKLE, lm.LEFT_HEEL, lm.LEFT_FOOT_INDEX),
-           "right": (lm.RIGHT_HIP, lm.RIGHT_KNEE, lm.RIGHT_ANKLE, lm.RIGHT_HEEL, lm.RIGHT_FOOT_INDEX)}[side]
+    idx = {
+        "left": (lm.LEFT_HIP, lm.LEFT_KNEE, lm.LEFT_ANKLE, lm.LEFT_HEEL, lm.LEFT_FOOT_INDEX),
+        "right": (lm.RIGHT_HIP, lm.RIGHT_KNEE, lm.RIGHT_ANKLE, lm.RIGHT_HEEL, lm.RIGHT_FOOT_INDEX),
+    }[side]
     shank_ic = np.radians(dev["overstride"][side])
     thigh_ic = shank_ic + np.radians(KNEE_FLEXION_AT_IC)
     ahead_ic = THIGH * np.sin(thigh_ic) + SHANK * np.sin(shank_ic)
@@ -172,18 +180,19 @@ def _add_leg(body, side, sign, hip, phase, duty, dev, hip_height):
     s_stance = np.clip(phase / duty, 0, 1)
     s_swing = np.clip((phase - duty) / (1 - duty), 0, 1)
     ease = (1 - np.cos(np.pi * s_swing)) / 2
-    fwd = np.where(stance, ahead_ic - (ahead_ic + behind_to) * s_stance,
-                   -behind_to + (ahead_ic + behind_to) * ease)
+    fwd = np.where(stance, ahead_ic - (ahead_ic + behind_to) * s_stance, -behind_to + (ahead_ic + behind_to) * ease)
     # Foot pitch: strike angle at IC, flat by 20% of stance, heel rises to -35 deg at toe-off.
     fsa = dev["heel_strike"][side]
-    pitch = np.where(stance, np.interp(s_stance, [0, 0.2, 0.55, 1], [fsa, 0, 0, -35]),
-                     -35 + (fsa + 35) * ease)
+    pitch = np.where(stance, np.interp(s_stance, [0, 0.2, 0.55, 1], [fsa, 0, 0, -35]), -35 + (fsa + 35) * ease)
     # In stance the foot's lowest point rests on the floor (after settling from the IC pose).
     on_floor = -_lowest_foot_offset(pitch)
     settle = np.clip(s_stance / 0.2, 0, 1)
     takeoff_up = -_lowest_foot_offset(-35.0)
-    up = np.where(stance, (1 - settle) * ankle_ic_up + settle * on_floor,
-                  takeoff_up + (ankle_ic_up - takeoff_up) * ease + 0.22 * np.sin(np.pi * s_swing))
+    up = np.where(
+        stance,
+        (1 - settle) * ankle_ic_up + settle * on_floor,
+        takeoff_up + (ankle_ic_up - takeoff_up) * ease + 0.22 * np.sin(np.pi * s_swing),
+    )
     knee_fwd, knee_up, ankle_fwd, ankle_up = _two_link(hip[:, 0], hip[:, 2], fwd, up)
     lateral_ankle = sign * 0.05
     frac = (hip[:, 2] - knee_up) / np.maximum(hip[:, 2] - ankle_up, 1e-6)
@@ -241,15 +250,27 @@ def _add_upper_body(body, t, r: Runner, duty, dev):
         wrist_lat = lateral_back + (lateral_front - lateral_back) * forward_amount
         wrist = np.stack([mid_hip[:, 0] + 0.25 * swing, wrist_lat, mid_shoulder[:, 2] - 0.42 + 0 * t], axis=1)
         elbow = (shoulder + wrist) / 2 + np.array([-0.08, 0.0, 0.0])
-        i_sh, i_el, i_wr = ((lm.LEFT_SHOULDER, lm.LEFT_ELBOW, lm.LEFT_WRIST) if side == "left"
-                            else (lm.RIGHT_SHOULDER, lm.RIGHT_ELBOW, lm.RIGHT_WRIST))
+        i_sh, i_el, i_wr = (
+            (lm.LEFT_SHOULDER, lm.LEFT_ELBOW, lm.LEFT_WRIST)
+            if side == "left"
+            else (lm.RIGHT_SHOULDER, lm.RIGHT_ELBOW, lm.RIGHT_WRIST)
+        )
         body[i_sh], body[i_el], body[i_wr] = shoulder, elbow, wrist
         for k in (17, 19, 21) if side == "left" else (18, 20, 22):  # hand points sit on the wrist
             body[k] = wrist + [0.02, 0, -0.03]
     body[lm.NOSE] = head + [0.10, 0, 0]
-    face = {1: (0.08, 0.02, 0.03), 2: (0.08, 0.035, 0.03), 3: (0.07, 0.05, 0.03),
-            4: (0.08, -0.02, 0.03), 5: (0.08, -0.035, 0.03), 6: (0.07, -0.05, 0.03),
-            7: (0.0, 0.075, 0.01), 8: (0.0, -0.075, 0.01), 9: (0.09, 0.025, -0.04), 10: (0.09, -0.025, -0.04)}
+    face = {
+        1: (0.08, 0.02, 0.03),
+        2: (0.08, 0.035, 0.03),
+        3: (0.07, 0.05, 0.03),
+        4: (0.08, -0.02, 0.03),
+        5: (0.08, -0.035, 0.03),
+        6: (0.07, -0.05, 0.03),
+        7: (0.0, 0.075, 0.01),
+        8: (0.0, -0.075, 0.01),
+        9: (0.09, 0.025, -0.04),
+        10: (0.09, -0.025, -0.04),
+    }
     for k, off in face.items():
         body[k] = head + list(off)
 
@@ -279,8 +300,12 @@ def _project(pts, r: Runner) -> LandmarkSeries:
     return LandmarkSeries(data, fps=r.fps, width=r.width, height=r.height, view=r.view)
 
 
-LEFT_RIGHT_PAIRS = [(lm.LEFT_KNEE, lm.RIGHT_KNEE), (lm.LEFT_ANKLE, lm.RIGHT_ANKLE),
-                    (lm.LEFT_HEEL, lm.RIGHT_HEEL), (lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX)]
+LEFT_RIGHT_PAIRS = [
+    (lm.LEFT_KNEE, lm.RIGHT_KNEE),
+    (lm.LEFT_ANKLE, lm.RIGHT_ANKLE),
+    (lm.LEFT_HEEL, lm.RIGHT_HEEL),
+    (lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX),
+]
 
 
 def _apply_glitches(series: LandmarkSeries, r: Runner) -> None:
@@ -301,6 +326,6 @@ def _audio(r: Runner, loudness_db, rate: int = 8000):
         gain = 0.1 * 10 ** (loudness_db[side] / 20)
         for t_ic in r.initial_contacts(side):
             i = int(t_ic * rate)
-            seg = audio[i:i + len(thump)]
-            seg += gain * thump[:len(seg)] * rng.choice([-1, 1], len(seg))
+            seg = audio[i : i + len(thump)]
+            seg += gain * thump[: len(seg)] * rng.choice([-1, 1], len(seg))
     return audio.astype(np.float32), rate

@@ -15,45 +15,59 @@ from .errors import GaitInputError
 # band: severity steps above the threshold (mild < band <= moderate < 2*band <= marked).
 FINDINGS = {
     "knee_valgus": {
-        "value": 10.0, "band": 5.0, "unit": "deg",
+        "value": 10.0,
+        "band": 5.0,
+        "unit": "deg",
         "source": "2D frontal plane projection angle at mid-stance (Willson & Davis 2008 JOSPT "
-                  "38(10):606-615); no validated running cut-off exists, 2D knee valgus in running "
-                  "is not related to 3D knee abduction; 10 deg is the engine's convention",
+        "38(10):606-615); no validated running cut-off exists, 2D knee valgus in running "
+        "is not related to 3D knee abduction; 10 deg is the engine's convention",
     },
     "pelvic_drop": {
-        "value": 6.0, "band": 3.0, "unit": "deg",
+        "value": 6.0,
+        "band": 3.0,
+        "unit": "deg",
         "source": "contralateral pelvic drop at mid-stance; +1 deg CPD = +80% odds of injury "
-                  "(Bramah et al. 2018 AJSM 46(12):3023-3031); group means roughly 4-5 deg healthy "
-                  "vs 7-8 deg injured (recalled, verify); 2D SDD 2.7-2.8 deg (Dingenen 2018)",
+        "(Bramah et al. 2018 AJSM 46(12):3023-3031); group means roughly 4-5 deg healthy "
+        "vs 7-8 deg injured (recalled, verify); 2D SDD 2.7-2.8 deg (Dingenen 2018)",
     },
     "foot_turn_out": {
-        "value": 15.0, "band": 5.0, "unit": "deg",
+        "value": 15.0,
+        "band": 5.0,
+        "unit": "deg",
         "source": "foot progression angle at mid-stance; walking FPA commonly 5-13 deg toe-out "
-                  "(recalled, verify); +-5 deg changes rearfoot mechanics (Mousavi et al. 2021 "
-                  "PLoS One 16(2):e0246425); no running norm, 15 deg is the engine's convention",
+        "(recalled, verify); +-5 deg changes rearfoot mechanics (Mousavi et al. 2021 "
+        "PLoS One 16(2):e0246425); no running norm, 15 deg is the engine's convention",
     },
     "arm_crossover": {
-        "value": 0.0, "band": 10.0, "unit": "% shoulder width",
+        "value": 0.0,
+        "band": 10.0,
+        "unit": "% shoulder width",
         "source": "wrist crossing the mid-shoulder/mid-hip line in forward swing, operational "
-                  "definition without a validated standard (arm swing mechanics: Arellano & Kram "
-                  "2014 J Exp Biol 217(14):2456)",
+        "definition without a validated standard (arm swing mechanics: Arellano & Kram "
+        "2014 J Exp Biol 217(14):2456)",
     },
     "trunk_lean": {
-        "value": 10.0, "band": 4.0, "unit": "deg",
+        "value": 10.0,
+        "band": 4.0,
+        "unit": "deg",
         "source": "trunk flexion from vertical over stance; high-flexion group 10.8 +- 2.2 deg vs "
-                  "low 3.6 +- 2.8 deg (Teng & Powers 2015 MSSE 47(3):625-630)",
+        "low 3.6 +- 2.8 deg (Teng & Powers 2015 MSSE 47(3):625-630)",
     },
     "overstride": {
-        "value": 10.0, "band": 4.0, "unit": "deg",
+        "value": 10.0,
+        "band": 4.0,
+        "unit": "deg",
         "source": "shank (tibia) angle from vertical at initial contact, forward = overstride "
-                  "(Souza 2016 PM&R Clin N Am 27(1):217-236: no cut-off, a sliding scale); tibia "
-                  "inclination SDD 2.2-4.8 deg (Dingenen 2018); 10 deg is the engine's convention",
+        "(Souza 2016 PM&R Clin N Am 27(1):217-236: no cut-off, a sliding scale); tibia "
+        "inclination SDD 2.2-4.8 deg (Dingenen 2018); 10 deg is the engine's convention",
     },
     "heel_strike": {
-        "value": 8.0, "band": 7.0, "unit": "deg",
+        "value": 8.0,
+        "band": 7.0,
+        "unit": "deg",
         "source": "foot-strike angle at initial contact, rearfoot strike above 8 deg (Altman & "
-                  "Davis 2012 Gait Posture 35(2):298-300, recalled, verify); loudness as a proxy "
-                  "for impact (Tate & Milner 2017 JOSPT 47(8):565-569)",
+        "Davis 2012 Gait Posture 35(2):298-300, recalled, verify); loudness as a proxy "
+        "for impact (Tate & Milner 2017 JOSPT 47(8):565-569)",
     },
 }
 

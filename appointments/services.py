@@ -1,0 +1,221 @@
+"""Booking rules. Every write to an appointment goes through here."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.roles import THERAPIST
+from core.exceptions import ApplicationError, ConflictError
+from core.selectors import clinic_settings
+
+from . import scheduling
+from .models import Appointment, AppointmentStatus, AppointmentStatusChange, AppointmentType, BookedVia
+from .selectors import clinic_tz, overlapping, therapist_available_intervals, treadmill_room
+
+
+class BookingError(ApplicationError):
+    code = "booking_refused"
+
+
+def _local(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
+
+
+def _check_therapist(therapist) -> None:
+    if therapist is None or not therapist.is_active or not therapist.groups.filter(name=THERAPIST).exists():
+        raise BookingError("Unknown therapist: choose an active member of staff with the Therapist role.")
+
+
+def _check_client(client) -> None:
+    if client.erased_at is not None:
+        raise BookingError("This client's record has been erased and cannot be booked.")
+    if client.archived_at is not None:
+        raise BookingError(f"{client.full_name} is archived; restore the client before booking.")
+
+
+def _check_time(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    if timezone.is_naive(starts_at):
+        raise BookingError("The start time must include a time zone.")
+    if ends_at <= starts_at:
+        raise BookingError("The appointment must end after it starts.")
+    if starts_at < now:
+        raise BookingError(f"{_local(starts_at)} is in the past.")
+
+
+def _check_working_hours(therapist, starts_at: datetime, ends_at: datetime) -> None:
+    day = timezone.localtime(starts_at, clinic_tz()).date()
+    intervals = therapist_available_intervals(therapist=therapist, day=day)
+    if scheduling.fits(intervals, starts_at, ends_at):
+        return
+    hours = ", ".join(
+        f"{timezone.localtime(s, clinic_tz()):%H:%M}–{timezone.localtime(e, clinic_tz()):%H:%M}" for s, e in intervals
+    )
+    when = f"{_local(starts_at)}–{timezone.localtime(ends_at, clinic_tz()):%H:%M}"
+    if hours:
+        raise BookingError(f"Outside {therapist.display_name}'s working hours: {when} is not within {hours}.")
+    raise BookingError(f"Outside {therapist.display_name}'s working hours: they are not working on {when[:15]}.")
+
+
+def _room_for(appointment_type: AppointmentType, room):
+    if not appointment_type.needs_treadmill:
+        return room
+    if room is not None and room.has_treadmill:
+        return room
+    found = treadmill_room()
+    if found is None:
+        raise BookingError(f"{appointment_type.name} needs the treadmill room, and no room has a treadmill.")
+    return found
+
+
+def _raise_clash(*, therapist, room, starts_at, ends_at, exclude_id=None) -> None:
+    clash = overlapping(
+        therapist=therapist, room=room, starts_at=starts_at, ends_at=ends_at, exclude_id=exclude_id
+    ).first()
+    if clash is None:
+        return
+    what = "the therapist" if clash.therapist_id == therapist.id else f"the {clash.room.name}"
+    raise ConflictError(
+        f"Clashes with appointment #{clash.id} ({clash.appointment_type.name} for {clash.client.full_name}, "
+        f"{_local(clash.starts_at)}–{timezone.localtime(clash.ends_at, clinic_tz()):%H:%M}), which already uses {what}.",
+        extra={"clashing_appointment_id": clash.id},
+    )
+
+
+def _save_or_clash(appointment: Appointment, *, exclude_id=None) -> None:
+    """Save; a concurrent booking that won the race surfaces as the exclusion constraint's error."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError:
+        _raise_clash(
+            therapist=appointment.therapist,
+            room=appointment.room,
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            exclude_id=exclude_id,
+        )
+        raise
+
+
+def _record(appointment: Appointment, *, from_status: str, now: datetime, by, note: str = "") -> None:
+    AppointmentStatusChange.objects.create(
+        appointment=appointment,
+        from_status=from_status,
+        to_status=appointment.status,
+        changed_at=now,
+        changed_by=by,
+        note=note,
+    )
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    client,
+    therapist,
+    appointment_type: AppointmentType,
+    starts_at: datetime,
+    now: datetime,
+    created_by=None,
+    room=None,
+    booked_via: str = BookedVia.STAFF,
+    scheduled_from: Appointment | None = None,
+    notes: str = "",
+) -> Appointment:
+    """Book an appointment, or raise BookingError / ConflictError saying exactly why not."""
+    _check_therapist(therapist)
+    _check_client(client)
+    ends_at = starts_at + timedelta(minutes=appointment_type.duration_minutes)
+    _check_time(starts_at, ends_at, now)
+    room = _room_for(appointment_type, room)
+    _check_working_hours(therapist, starts_at, ends_at)
+    _raise_clash(therapist=therapist, room=room, starts_at=starts_at, ends_at=ends_at)
+    appointment = Appointment(
+        client=client,
+        therapist=therapist,
+        appointment_type=appointment_type,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        booked_via=booked_via,
+        scheduled_from=scheduled_from,
+        notes=notes,
+        created_by=created_by,
+    )
+    appointment.full_clean(exclude=["scheduled_from"], validate_constraints=False)
+    _save_or_clash(appointment)
+    _record(
+        appointment, from_status="", now=now, by=created_by, note=f"Booked by {BookedVia(booked_via).label.lower()}"
+    )
+    return appointment
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("client", "therapist", "appointment_type")
+        .get(pk=appointment.pk)
+    )
+
+
+def _require_booked(appointment: Appointment, action: str) -> None:
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingError(
+            f"Only a booked appointment can be {action}; this one is {appointment.get_status_display().lower()}."
+        )
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *, appointment: Appointment, starts_at: datetime, now: datetime, changed_by=None, therapist=None
+) -> Appointment:
+    appointment = _locked(appointment)
+    _require_booked(appointment, "moved")
+    therapist = therapist or appointment.therapist
+    _check_therapist(therapist)
+    ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
+    _check_time(starts_at, ends_at, now)
+    _check_working_hours(therapist, starts_at, ends_at)
+    _raise_clash(
+        therapist=therapist, room=appointment.room, starts_at=starts_at, ends_at=ends_at, exclude_id=appointment.id
+    )
+    old = _local(appointment.starts_at)
+    appointment.therapist, appointment.starts_at, appointment.ends_at = therapist, starts_at, ends_at
+    _save_or_clash(appointment, exclude_id=appointment.id)
+    _record(appointment, from_status=appointment.status, now=now, by=changed_by, note=f"Moved from {old}")
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, reason: str, now: datetime, changed_by=None) -> Appointment:
+    if not reason.strip():
+        raise BookingError("Give a reason for the cancellation.")
+    appointment = _locked(appointment)
+    _require_booked(appointment, "cancelled")
+    window = timedelta(hours=clinic_settings().late_cancellation_hours)
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancel_reason = reason.strip()
+    appointment.cancelled_at = now
+    appointment.late_cancellation = appointment.starts_at - now < window
+    appointment.save()
+    _record(appointment, from_status=AppointmentStatus.BOOKED, now=now, by=changed_by, note=appointment.cancel_reason)
+    return appointment
+
+
+@transaction.atomic
+def appointment_mark(*, appointment: Appointment, status: str, now: datetime, changed_by=None) -> Appointment:
+    """Mark a booked appointment attended or a no-show (not before it has started)."""
+    if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
+        raise BookingError("An appointment can only be marked attended or no-show.")
+    appointment = _locked(appointment)
+    _require_booked(appointment, f"marked {AppointmentStatus(status).label.lower()}")
+    if appointment.starts_at > now:
+        raise BookingError("An appointment cannot be marked before it has started.")
+    appointment.status = status
+    appointment.save(update_fields=["status", "updated_at"])
+    _record(appointment, from_status=AppointmentStatus.BOOKED, now=now, by=changed_by)
+    return appointment

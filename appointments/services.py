@@ -218,4 +218,9 @@ def appointment_mark(*, appointment: Appointment, status: str, now: datetime, ch
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     _record(appointment, from_status=AppointmentStatus.BOOKED, now=now, by=changed_by)
+    if status == AppointmentStatus.ATTENDED and appointment.appointment_type.is_assessment:
+        # Imported here: care plans build on appointments, not the other way round.
+        from careplans.services import reassessment_schedule_next
+
+        reassessment_schedule_next(appointment=appointment, now=now)
     return appointment

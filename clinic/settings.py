@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "clients",
     "appointments",
+    "careplans",
     "gait",
 ]
 

@@ -10,6 +10,8 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api_urls")),
     path("", include("clients.api_urls")),
+    path("", include("appointments.api_urls")),
+    path("", include("careplans.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +19,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    path("appointments/", include("appointments.urls")),
+    path("care/", include("careplans.urls")),
     path("media/<path:path>", core_views.protected_media, name="protected-media"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareplansConfig(AppConfig):
+    name = "careplans"
+    verbose_name = "Care plans and reassessments"

@@ -112,9 +112,9 @@ def camera_tilt_deg(xyz, view, events) -> float | None:
         for side, heel in (("left", lm.LEFT_HEEL), ("right", lm.RIGHT_HEEL)):
             ev = events[side]
             for k in ev.complete:
-                # The heel slides back along the belt while the foot is flat (25-60% of stance).
+                # The heel slides back along the belt while the foot is flat (30-50% of stance).
                 span = ev.to[k] - ev.ic[k]
-                frames = np.arange(int(np.ceil(ev.ic[k] + 0.25 * span)), int(ev.ic[k] + 0.6 * span) + 1)
+                frames = np.arange(int(np.ceil(ev.ic[k] + 0.3 * span)), int(ev.ic[k] + 0.5 * span) + 1)
                 pts = xyz[frames[frames < len(xyz)], heel, :2]
                 pts = pts[np.isfinite(pts).all(axis=1)]
                 if len(pts) >= 2 and np.ptp(pts[:, 0]) > 1:

@@ -72,7 +72,9 @@ def rear_vote(xyz) -> float:
     x, z = xyz[..., 0], xyz[..., 2]
     order = np.sign(x[:, lm.RIGHT_SHOULDER] - x[:, lm.LEFT_SHOULDER]) + np.sign(x[:, lm.RIGHT_HIP] - x[:, lm.LEFT_HIP])
     depth = np.sign(z[:, lm.NOSE] - (z[:, lm.LEFT_SHOULDER] + z[:, lm.RIGHT_SHOULDER]) / 2)
-    votes = np.nanmean(np.stack([order / 2, depth]), axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a person
+        votes = np.nanmean(np.stack([order / 2, depth]), axis=0)
     return float(np.nanmean(votes)) if np.isfinite(votes).any() else 0.0
 
 

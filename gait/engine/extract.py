@@ -117,8 +117,13 @@ def landmarks_for_span(
 
 
 def _chunk_bounds(duration_s: float, workers: int) -> list[tuple[float, float | None]]:
+    """Time spans, one per worker; the first is WARM_UP_S longer because the others also
+    pose their warm-up second, so every worker has the same amount of work."""
     count = max(1, min(workers, math.floor(duration_s / MIN_CHUNK_S)))
-    edges = [duration_s * i / count for i in range(count)]
+    if count == 1:
+        return [(0.0, None)]
+    length = (duration_s - WARM_UP_S) / count
+    edges = [0.0] + [WARM_UP_S + length * i for i in range(1, count)]
     return [(edges[i], edges[i + 1] if i + 1 < count else None) for i in range(count)]
 
 
@@ -220,8 +225,11 @@ def _interpolate_skipped(landmarks: np.ndarray, times: np.ndarray) -> np.ndarray
 
 
 def _both_neighbours_found(landmarks: np.ndarray, skipped: np.ndarray) -> np.ndarray:
-    found = np.isfinite(landmarks[:, 0, 0])
-    indices = np.flatnonzero(skipped)
-    before = np.clip(indices - 1, 0, len(landmarks) - 1)
-    after = np.clip(indices + 1, 0, len(landmarks) - 1)
-    return found[before] & found[after]
+    """For each skipped frame: is there a person in the nearest posed frame on both sides?"""
+    anchors = np.flatnonzero(~skipped)
+    found = np.isfinite(landmarks[anchors, 0, 0])
+    slots = np.searchsorted(anchors, np.flatnonzero(skipped))
+    has_both = (slots > 0) & (slots < len(anchors))
+    ok = np.zeros(len(slots), dtype=bool)
+    ok[has_both] = found[slots[has_both] - 1] & found[slots[has_both]]
+    return ok

@@ -1,0 +1,99 @@
+"""gait.engine.extract: parallel chunked extraction, seams, daemonic parents, end to end."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gait.engine.extract import _interpolate_skipped, extract_landmarks
+from gait.engine.landmarks import LandmarkSeries
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gait"
+TREADMILL = DATA / "treadmill_side_male.mp4"
+MAJOR_JOINTS = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
+SEAM = 180  # two chunks of 6 s at 30 fps
+
+pytestmark = pytest.mark.slow
+
+
+def _extract_in_daemon(path: str, out: str) -> None:
+    extract_landmarks(path, workers=2).save_npz(out)
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory) -> LandmarkSeries:
+    return extract_landmarks(TREADMILL, workers=1)
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory) -> LandmarkSeries:
+    """Two chunk processes, started from inside a daemonic process, as in a Celery child."""
+    out = tmp_path_factory.mktemp("daemon") / "series.npz"
+    process = multiprocessing.get_context("fork").Process(
+        target=_extract_in_daemon, args=(str(TREADMILL), str(out)), daemon=True
+    )
+    process.start()
+    process.join(timeout=300)
+    assert process.exitcode == 0, "extraction failed inside a daemonic process"
+    return LandmarkSeries.load_npz(out)
+
+
+def test_series_describes_the_video(single):
+    assert single.frames == 360
+    assert (single.width, single.height, single.fps) == (720, 1280, 30.0)
+    assert np.allclose(np.diff(single.timestamps), 1 / 30, atol=1e-3)
+    assert np.isfinite(single.landmarks[:, 0, 0]).all()  # the runner is found in every frame
+
+
+def test_parallel_extraction_works_from_a_daemonic_process(parallel, single):
+    assert parallel.frames == single.frames
+    assert np.array_equal(parallel.timestamps, single.timestamps)
+
+
+def test_parallel_matches_single_process(parallel, single):
+    """Identical before the seam; after it the separately warmed-up tracker agrees closely."""
+    pixels = np.array([single.width, single.height])
+    error = np.linalg.norm(
+        (parallel.landmarks[:, MAJOR_JOINTS, :2] - single.landmarks[:, MAJOR_JOINTS, :2]) * pixels, axis=2
+    )
+    assert error[:SEAM].max() < 0.01
+    assert np.median(error) < 1.0
+    assert np.percentile(error, 90) < 5.0
+    assert np.percentile(error, 99) < 20.0
+
+
+def test_no_jump_at_the_seam(parallel):
+    pixels = np.array([parallel.width, parallel.height])
+    steps = np.linalg.norm(np.diff(parallel.landmarks[:, MAJOR_JOINTS, :2], axis=0) * pixels, axis=2).max(axis=1)
+    assert steps[SEAM - 1] <= np.percentile(steps, 90)
+
+
+def test_end_to_end_treadmill_cadence_and_contact(parallel):
+    analyze = pytest.importorskip("gait.engine.analyze")
+    report = analyze.analyze(parallel, view="auto")
+    assert report["view"] == "side"
+    assert report["cadence_spm"] == pytest.approx(168.9, rel=0.015)
+    assert min(report["steps"]["left"], report["steps"]["right"]) >= 14
+    metrics = report["metrics"]
+    for side in ("left", "right"):
+        contact = metrics["contact_time"][side]
+        duty = metrics["duty_factor"][side]
+        contact_ms = contact * 1000 if metrics["contact_time"]["unit"] == "s" else contact
+        duty_pct = duty * 100 if duty <= 1 else duty
+        assert 180 <= contact_ms <= 320
+        assert 25 <= duty_pct <= 48
+
+
+def test_skipped_frames_are_interpolated_in_time():
+    times = np.array([0.0, 0.01, 0.03, 0.04, 0.05])
+    landmarks = np.full((5, 33, 4), np.inf)
+    landmarks[0] = 0.0
+    landmarks[3] = 0.4
+    landmarks[4] = np.nan  # no person
+    filled = _interpolate_skipped(landmarks, times)
+    assert np.allclose(filled[1], 0.1)
+    assert np.allclose(filled[2], 0.3)
+    assert np.isnan(filled[4]).all()

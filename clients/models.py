@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -48,7 +49,9 @@ class Client(TimeStampedModel):
     pain_location_detail = models.CharField(
         max_length=200, blank=True, help_text="e.g. 'top of left foot, lateral three toes'"
     )
-    pain_score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 (none) to 10 (worst)")
+    pain_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10, message="Pain score must be from 0 to 10.")], help_text="0 (none) to 10 (worst)"
+    )
     injury_history = models.TextField(blank=True)
 
     referral_source = models.CharField(max_length=200, blank=True)
@@ -56,6 +59,8 @@ class Client(TimeStampedModel):
 
     archived_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Kept after erasure for anonymised statistics (the full date of birth is removed).
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -86,5 +91,68 @@ class Client(TimeStampedModel):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
     def __str__(self):
         return f"{self.full_name} (#{self.pk})"
+
+
+# Fields only users with clients.view_clinical may see or change.
+CLINICAL_FIELDS = (
+    "presenting_complaint",
+    "pain_region",
+    "pain_side",
+    "pain_location_detail",
+    "pain_score",
+    "injury_history",
+)
+
+
+class ConsentPurpose(models.TextChoices):
+    TREATMENT = "TREATMENT", "Assessment and treatment"
+    VIDEO = "VIDEO", "Video recording and storage"
+    EMAIL_REPORTS = "EMAIL_REPORTS", "Reports by email"
+
+
+class Consent(models.Model):
+    """One decision by a client about one purpose. Never edited: a change is a new row,
+    and the client's current consent for a purpose is the latest row."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(max_length=16, choices=ConsentPurpose.choices)
+    granted = models.BooleanField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["client", "purpose", "-recorded_at"], name="consent_current")]
+
+    def __str__(self):
+        state = "given" if self.granted else "withdrawn"
+        return f"{self.get_purpose_display()} {state} for client #{self.client_id}"
+
+
+class DataEventAction(models.TextChoices):
+    EXPORTED = "EXPORTED", "Data exported"
+    ERASED = "ERASED", "Personal data erased"
+
+
+class ClientDataEvent(models.Model):
+    """Audit trail of GDPR exports and erasures: who and when, no personal data."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="data_events")
+    action = models.CharField(max_length=8, choices=DataEventAction.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} for client #{self.client_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -33,12 +33,15 @@ def report(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         mean_vis = float(np.nanmean(raw[person][:, BODY, 3])) if person.any() else 0.0
+    leg_vis = leg_visibility(raw, person)
     notes = _warnings(person, steps, fps, est, tilt, cadence, stats, hinted_view)
+    notes += _hidden_leg_warning(leg_vis, est.view)
     return {
         "frames_with_person": int(person.sum()),
         "person_fraction": round(float(person.mean()), 3),
         "mean_visibility": round(mean_vis, 3),
         "steps": steps,
+        "leg_visibility": {side: round(v, 3) for side, v in leg_vis.items()},
         "view": est.view,
         "view_confidence": est.confidence,
         "view_source": est.source,
@@ -93,6 +96,31 @@ def _warnings(person, steps, fps, est, tilt, cadence, stats, hinted_view) -> lis
     if tilt is not None and abs(tilt) > QUALITY["camera_tilt_warn_deg"]:
         notes.append(f"The camera seems tilted by about {tilt:.0f}°; angles may be off by as much.")
     return notes
+
+
+LEG_POINTS = {"left": [25, 27, 29, 31], "right": [26, 28, 30, 32]}  # knee, ankle, heel, toe
+
+
+def leg_visibility(raw, person) -> dict[str, float]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return {
+            side: float(np.nan_to_num(np.nanmean(raw[person][:, idx, 3]))) if person.any() else 0.0
+            for side, idx in LEG_POINTS.items()
+        }
+
+
+def _hidden_leg_warning(leg_vis, view) -> list[str]:
+    """A side camera sees the far leg through the near one (and here the treadmill console)."""
+    hidden = min(leg_vis, key=leg_vis.get)
+    if view != "side" or leg_vis["left"] + leg_vis["right"] == 0:
+        return []
+    if leg_vis[hidden] < max(leg_vis.values()) - QUALITY["hidden_leg_visibility_gap"]:
+        return [
+            f"The {hidden} leg was partly hidden (visibility {leg_vis[hidden]:.2f} vs "
+            f"{max(leg_vis.values()):.2f}); its values are less reliable. Film from the {hidden} side too."
+        ]
+    return []
 
 
 def camera_tilt_deg(xyz, view, events) -> float | None:

@@ -295,7 +295,7 @@ def _project(pts, r: Runner) -> LandmarkSeries:
     if r.view == "side":
         far = lm.RIGHT_HIP if r.facing == "left" else lm.LEFT_HIP
         far_side = [i for i in range(11, 33) if i % 2 == far % 2]
-        vis[:, far_side] *= 0.8
+        vis[:, far_side] *= 0.9
     data = np.stack([x_px / r.width, y_px / r.height, z, vis], axis=-1)
     return LandmarkSeries(data, fps=r.fps, width=r.width, height=r.height, view=r.view)
 

@@ -85,6 +85,7 @@ QUALITY = {
     "min_total_steps": 4,
     "camera_tilt_warn_deg": 5.0,
     "min_leg_visibility": 0.3,
+    "hidden_leg_visibility_gap": 0.15,  # side view: far leg this much less visible than the near one
 }
 
 CLEANUP = {

@@ -148,3 +148,11 @@ def test_tilted_camera_is_estimated():
     report = analyze(series)
     assert abs(report["quality"]["camera_tilt_deg"]) == pytest.approx(8.0, abs=1.5)
     assert any("tilted" in w for w in report["quality"]["warnings"])
+
+
+def test_hidden_far_leg_in_side_view_is_warned_about():
+    series = generate(Runner(view="side"))
+    series.landmarks[:, [26, 28, 30, 32], 3] = 0.5  # right leg is the far one, facing left
+    report = analyze(series)
+    assert report["quality"]["leg_visibility"]["right"] == pytest.approx(0.5)
+    assert any("right leg was partly hidden" in w for w in report["quality"]["warnings"])

@@ -46,7 +46,9 @@ def judge(metrics: dict[str, Metric], view: str, view_confidence: float, fps: fl
         if metric is None:
             continue
         limit = limits[code]
-        over = [s for s in SIDES if (metric.median(s) or -1e9) > limit["value"]]
+        over = [s for s in SIDES if _above(metric.median(s), limit["value"])]
+        if code == "trunk_lean":  # one trunk: judge the mean over both legs' stances
+            over = over and (SIDES if _above(_mean_of_sides(metric), limit["value"]) else [])
         if code == "heel_strike":
             over, louder_db = _prefer_louder(over, metrics.get("strike_loudness"))
         if not over:
@@ -64,6 +66,15 @@ def judge(metrics: dict[str, Metric], view: str, view_confidence: float, fps: fl
     return found
 
 
+def _above(value: float | None, threshold: float) -> bool:
+    return value is not None and value > threshold
+
+
+def _mean_of_sides(metric: Metric) -> float | None:
+    values = [v for v in (metric.median(s) for s in SIDES) if v is not None]
+    return sum(values) / len(values) if values else None
+
+
 def _prefer_louder(over: list[str], loudness: Metric | None) -> tuple[list[str], float | None]:
     """With audio, a clearly louder foot among the heel strikers is the one to name."""
     if loudness is None or len(over) < 1:
@@ -77,8 +88,8 @@ def _prefer_louder(over: list[str], loudness: Metric | None) -> tuple[list[str],
 
 def _finding(code, side, metric: Metric, sides, limit, view_confidence, fps) -> dict:
     values = [metric.median(s) for s in sides if metric.median(s) is not None]
-    value = sum(values) / len(values) if code == "trunk_lean" else max(values)
-    rep_side = side or max(sides, key=lambda s: metric.median(s) or -1e9)
+    value = _mean_of_sides(metric) if code == "trunk_lean" else max(values)
+    rep_side = side or max((s for s in sides if metric.median(s) is not None), key=metric.median)
     rep = metric.representative(rep_side)
     steps = [st for s in sides for st in metric.steps.get(s, [])]
     return {

@@ -1,5 +1,29 @@
 from django.apps import AppConfig
 
 
+def today_section(user, today):
+    """Home page: the therapist's own appointments today, or the whole clinic's for other staff."""
+    if not user.has_perm("appointments.view_appointment"):
+        return None
+    from .selectors import appointments_today
+
+    appointments = appointments_today(user=user, today=today)
+    from accounts.roles import THERAPIST
+
+    own = any(group.name == THERAPIST for group in user.groups.all())
+    return {
+        "title": "Your appointments today" if own else "Appointments today",
+        "template": "appointments/_today.html",
+        "appointments": appointments,
+        "show_therapist": not own,
+    }
+
+
 class AppointmentsConfig(AppConfig):
     name = "appointments"
+    verbose_name = "Appointments and calendar"
+
+    def ready(self):
+        from core.selectors import register_today_section
+
+        register_today_section(today_section)

@@ -166,3 +166,39 @@ class AppointmentStatusChange(models.Model):
 
     def __str__(self):
         return f"#{self.appointment_id} {self.from_status or '-'} -> {self.to_status}"
+
+
+class Reminder(models.Model):
+    """One reminder email for one appointment at one start time, claimed before it is sent.
+
+    The unique constraint on (appointment, kind, for_starts_at) is the claim: however often or
+    concurrently the reminder job runs, only one run can insert the row, and only the run that
+    inserted it sends the email. A moved appointment has a new start time, so the client is
+    reminded of the new time (the reminder for the old time stays in the list as history).
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "EMAIL", "Email reminder"
+
+    class Status(models.TextChoices):
+        SENDING = "SENDING", "Sending"
+        SENT = "SENT", "Sent"
+        FAILED = "FAILED", "Failed"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.EMAIL)
+    for_starts_at = models.DateTimeField(help_text="The appointment's start time this reminder was about.")
+    recipient = models.CharField(max_length=254)
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.SENDING)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "kind", "for_starts_at"], name="reminder_once_per_start")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for #{self.appointment_id} ({self.get_status_display()})"

@@ -5,12 +5,26 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.roles import THERAPIST
 from accounts.selectors import therapist_list
+from clients.models import Client
+from core.exceptions import NotFoundError
 
 from . import scheduling
-from .models import OCCUPYING_STATUSES, Appointment, AppointmentType, AvailabilityException, Room, WorkingHours
+from .models import (
+    OCCUPYING_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AppointmentStatusChange,
+    AppointmentType,
+    AvailabilityException,
+    Reminder,
+    Room,
+    WorkingHours,
+)
 
 
 def clinic_tz() -> ZoneInfo:
@@ -136,3 +150,258 @@ def _free_in_window(therapists, first, last, duration, step, after, before, room
             therapist = therapists[tid]
             slots.append(Slot(tid, therapist.display_name, start, start + duration, room.id if room else None))
     return slots
+
+
+# Calendar ------------------------------------------------------------------------------
+
+ROW_MINUTES = 15
+SLOT_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One appointment as the calendar shows it: clinic-local times and its grid position."""
+
+    id: int
+    therapist_id: int
+    day: date
+    starts_local: datetime
+    ends_local: datetime
+    label: str
+    client_name: str
+    type_name: str
+    kind: str
+    colour: str
+    status: str
+    status_label: str
+    room_name: str
+    row: int
+    span: int
+
+
+@dataclass(frozen=True)
+class FreeCell:
+    therapist_id: int
+    day: date
+    starts_local: datetime
+    row: int
+    span: int
+
+
+@dataclass
+class Calendar:
+    days: list[date]
+    therapists: list
+    first_hour: int
+    last_hour: int
+    entries: dict  # (therapist_id, day) -> [CalendarEntry]
+    free: dict  # (therapist_id, day) -> [FreeCell]
+    cancelled: list[CalendarEntry]
+
+    @property
+    def hours(self) -> list[tuple[int, int]]:
+        """(hour, grid row) for the time axis."""
+        return [(h, 2 + (h - self.first_hour) * 60 // ROW_MINUTES) for h in range(self.first_hour, self.last_hour)]
+
+    @property
+    def rows(self) -> int:
+        return (self.last_hour - self.first_hour) * 60 // ROW_MINUTES
+
+
+def _grid_position(start: datetime, end: datetime, first_hour: int, last_hour: int) -> tuple[int, int]:
+    """Grid row (2 = first_hour; row 1 is the header) and span in quarter hours, from wall-clock times.
+
+    Wall-clock minutes, not UTC differences: on the day the clocks change 09:00 is still row 9h.
+    """
+    top, bottom = first_hour * 60, last_hour * 60
+    start_min = max(top, min(bottom - ROW_MINUTES, start.hour * 60 + start.minute))
+    end_min = end.hour * 60 + end.minute if end.date() == start.date() else 24 * 60
+    end_min = max(start_min + ROW_MINUTES, min(bottom, end_min))
+    return 2 + (start_min - top) // ROW_MINUTES, max(1, -(-(end_min - start_min) // ROW_MINUTES))
+
+
+def calendar_get(*, first_day: date, num_days: int, therapist=None, now: datetime | None = None) -> Calendar:
+    """Everything a day or week calendar shows, in a fixed number of queries whatever the size.
+
+    `therapist` None means the whole clinic. Free cells (for click-to-book) are the therapist's
+    working time not taken by an occupying appointment, on a 30-minute grid, from `now` on.
+    """
+    tz = clinic_tz()
+    days = [first_day + timedelta(days=i) for i in range(num_days)]
+    therapists = [therapist] if therapist is not None else list(therapist_list())
+    ids = [t.id for t in therapists]
+    window_start = scheduling.local(days[0], datetime.min.time(), tz)
+    window_end = scheduling.local(days[-1] + timedelta(days=1), datetime.min.time(), tz)
+    available = _available_by_therapist(ids, days[0], days[-1])
+    rows = list(
+        Appointment.objects.filter(therapist_id__in=ids, starts_at__lt=window_end, ends_at__gt=window_start)
+        .order_by("starts_at", "id")
+        .values_list(
+            "id",
+            "therapist_id",
+            "starts_at",
+            "ends_at",
+            "status",
+            "client__first_name",
+            "client__last_name",
+            "appointment_type__name",
+            "appointment_type__kind",
+            "appointment_type__colour",
+            "room__name",
+        )
+    )
+    # Visible hours: at least 08:00-18:00, widened to every working interval and appointment.
+    first_hour, last_hour = 8, 18
+    for intervals in available.values():
+        for start, end in intervals:
+            s, e = start.astimezone(tz), end.astimezone(tz)
+            first_hour = min(first_hour, s.hour)
+            last_hour = max(last_hour, 24 if e.date() > s.date() else e.hour + (1 if e.minute else 0))
+    local_rows = []
+    for row in rows:
+        s, e = row[2].astimezone(tz), row[3].astimezone(tz)
+        local_rows.append((row, s, e))
+        first_hour = min(first_hour, s.hour)
+        last_hour = max(last_hour, 24 if e.date() > s.date() else e.hour + (1 if e.minute else 0))
+    labels = dict(AppointmentStatus.choices)
+    entries: dict = {(tid, day): [] for tid in ids for day in days}
+    cancelled: list[CalendarEntry] = []
+    busy: dict = {tid: [] for tid in ids}
+    for (aid, tid, starts_at, ends_at, status, first, last, type_name, kind, colour, room), s, e in local_rows:
+        row, span = _grid_position(s, e, first_hour, last_hour)
+        entry = CalendarEntry(
+            aid, tid, s.date(), s, e, f"{s:%H:%M}–{e:%H:%M}", f"{first} {last}".strip(), type_name,
+            kind.lower().replace("_", "-"), colour, status.lower().replace("_", "-"), labels[status],
+            room or "", row, span,
+        )  # fmt: skip
+        if status == AppointmentStatus.CANCELLED:
+            cancelled.append(entry)
+            continue
+        busy[tid].append((starts_at, ends_at))
+        if (tid, entry.day) in entries:
+            entries[(tid, entry.day)].append(entry)
+    free: dict = {}
+    step = timedelta(minutes=SLOT_MINUTES)
+    not_before = now or window_start
+    for (tid, day), intervals in available.items():
+        cells = []
+        for start in scheduling.free_starts(intervals, busy[tid], step, step, not_before):
+            s = start.astimezone(tz)
+            row, span = _grid_position(s, s + step, first_hour, last_hour)
+            cells.append(FreeCell(tid, day, s, row, span))
+        free[(tid, day)] = cells
+    return Calendar(days, therapists, first_hour, last_hour, entries, free, cancelled)
+
+
+# Appointments ----------------------------------------------------------------------------
+
+
+def appointment_list(*, filters: dict | None = None) -> QuerySet[Appointment]:
+    """Appointments filtered by AppointmentFilter (therapist, client, status, date_from, date_to)."""
+    from .filters import AppointmentFilter
+
+    qs = Appointment.objects.select_related("client", "therapist", "appointment_type", "room").order_by(
+        "starts_at", "id"
+    )
+    filterset = AppointmentFilter(data=filters or {}, queryset=qs)
+    if not filterset.is_valid():
+        raise ValidationError({field: [str(e) for e in errors] for field, errors in filterset.errors.items()})
+    return filterset.qs
+
+
+def appointment_get(*, appointment_id) -> Appointment:
+    try:
+        return Appointment.objects.select_related("client", "therapist", "appointment_type", "room").get(
+            pk=appointment_id
+        )
+    except (Appointment.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("No such appointment.") from None
+
+
+def appointment_detail(*, appointment_id) -> dict:
+    appointment = appointment_get(appointment_id=appointment_id)
+    return {
+        "appointment": appointment,
+        "history": list(appointment.history.select_related("changed_by")),
+        "reminders": list(appointment.reminders.all()),
+    }
+
+
+def appointment_history(*, appointment: Appointment) -> QuerySet[AppointmentStatusChange]:
+    return appointment.history.select_related("changed_by").order_by("changed_at", "id")
+
+
+def therapists_for_booking() -> QuerySet:
+    return therapist_list()
+
+
+def therapist_get(*, therapist_id):
+    """An active therapist by id, or NotFoundError."""
+    try:
+        return therapist_list().get(pk=therapist_id)
+    except (ValueError, TypeError, therapist_list().model.DoesNotExist):
+        raise NotFoundError(f"Unknown therapist: {therapist_id}.") from None
+
+
+def bookable_clients() -> QuerySet[Client]:
+    return Client.objects.filter(archived_at__isnull=True, erased_at__isnull=True).order_by(
+        "last_name", "first_name", "id"
+    )
+
+
+def appointments_today(*, user, today: date) -> list[Appointment]:
+    """A therapist's own appointments today; anyone else with access sees the whole clinic's."""
+    tz = clinic_tz()
+    start = scheduling.local(today, datetime.min.time(), tz)
+    end = scheduling.local(today + timedelta(days=1), datetime.min.time(), tz)
+    qs = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if user.groups.filter(name=THERAPIST).exists():
+        qs = qs.filter(therapist=user)
+    return list(qs.select_related("client", "therapist", "appointment_type", "room").order_by("starts_at", "id"))
+
+
+# Availability (read by all staff) ----------------------------------------------------------
+
+
+def working_hours_list() -> QuerySet[WorkingHours]:
+    return WorkingHours.objects.select_related("therapist").order_by("therapist_id", "weekday", "start_time")
+
+
+def availability_exception_list() -> QuerySet[AvailabilityException]:
+    return AvailabilityException.objects.select_related("therapist").order_by("starts_at", "id")
+
+
+def room_list() -> QuerySet[Room]:
+    return Room.objects.order_by("name")
+
+
+def appointment_type_list() -> QuerySet[AppointmentType]:
+    return AppointmentType.objects.order_by("name")
+
+
+def appointment_type_get(*, type_id) -> AppointmentType:
+    try:
+        return AppointmentType.objects.get(pk=type_id)
+    except (AppointmentType.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(f"Unknown appointment type: {type_id}.") from None
+
+
+# Reminders ---------------------------------------------------------------------------------
+
+
+def reminders_due(*, now: datetime, hours_before: int) -> QuerySet[Appointment]:
+    """Booked appointments starting within `hours_before` hours whose client can be emailed and
+    who has not yet had a reminder for the appointment's current start time."""
+    already = Reminder.objects.filter(appointment=OuterRef("pk"), for_starts_at=OuterRef("starts_at"))
+    return (
+        Appointment.objects.filter(
+            status=AppointmentStatus.BOOKED,
+            starts_at__gt=now,
+            starts_at__lte=now + timedelta(hours=hours_before),
+            client__archived_at__isnull=True,
+            client__erased_at__isnull=True,
+        )
+        .exclude(client__email="")
+        .filter(~Exists(already))
+        .order_by("starts_at", "id")
+    )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -13,8 +17,18 @@ from core.exceptions import ApplicationError, ConflictError
 from core.selectors import clinic_settings
 
 from . import scheduling
-from .models import Appointment, AppointmentStatus, AppointmentStatusChange, AppointmentType, BookedVia
-from .selectors import clinic_tz, overlapping, therapist_available_intervals, treadmill_room
+from .ics import appointment_ics
+from .models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentStatusChange,
+    AppointmentType,
+    AvailabilityException,
+    BookedVia,
+    Reminder,
+    WorkingHours,
+)
+from .selectors import clinic_tz, overlapping, reminders_due, therapist_available_intervals, treadmill_room
 
 
 class BookingError(ApplicationError):
@@ -224,3 +238,128 @@ def appointment_mark(*, appointment: Appointment, status: str, now: datetime, ch
 
         reassessment_schedule_next(appointment=appointment, now=now)
     return appointment
+
+
+# Reminders -------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+def _reminder_still_due(appointment: Appointment, now: datetime) -> bool:
+    client = appointment.client
+    return (
+        appointment.status == AppointmentStatus.BOOKED
+        and appointment.starts_at > now
+        and bool(client.email)
+        and client.archived_at is None
+        and client.erased_at is None
+    )
+
+
+def _reminder_message(appointment: Appointment, *, now: datetime) -> EmailMessage:
+    clinic = clinic_settings().name
+    when = _local(appointment.starts_at)
+    body = (
+        f"Dear {appointment.client.first_name},\n\n"
+        f"This is a reminder of your {appointment.appointment_type.name.lower()} with "
+        f"{appointment.therapist.display_name} at {clinic} on {when} (UK time).\n\n"
+        "If you cannot come, please let us know as soon as possible.\n\n"
+        f"{clinic}\n"
+    )
+    message = EmailMessage(subject=f"Reminder: your appointment on {when}", body=body, to=[appointment.client.email])
+    message.attach(
+        "appointment.ics", appointment_ics(appointment=appointment, clinic_name=clinic, now=now), "text/calendar"
+    )
+    return message
+
+
+def reminder_send(*, appointment_id: int, now: datetime) -> Reminder | None:
+    """Send the reminder for one appointment's current start time, at most once.
+
+    The Reminder row is claimed (inserted under a unique constraint) and committed before the
+    email goes out, so a second or concurrent run finds the claim and sends nothing. Must not
+    be called inside a transaction. Returns the reminder, or None if this run did not send it.
+    """
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("client", "therapist", "appointment_type", "room")
+            .filter(pk=appointment_id)
+            .first()
+        )
+        if appointment is None or not _reminder_still_due(appointment, now):
+            return None
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    appointment=appointment,
+                    kind=Reminder.Kind.EMAIL,
+                    for_starts_at=appointment.starts_at,
+                    recipient=appointment.client.email,
+                    claimed_at=now,
+                )
+        except IntegrityError:
+            return None
+    try:
+        _reminder_message(appointment, now=now).send()
+    except Exception as exc:  # noqa: BLE001 - any mail failure is recorded for staff to see
+        logger.warning("Reminder for appointment #%s failed: %s", appointment_id, exc)
+        reminder.status, reminder.error = Reminder.Status.FAILED, str(exc)[:300]
+        reminder.save(update_fields=["status", "error"])
+        return reminder
+    reminder.status, reminder.sent_at = Reminder.Status.SENT, now
+    reminder.save(update_fields=["status", "sent_at"])
+    return reminder
+
+
+def reminders_send_due(*, now: datetime) -> int:
+    """Email every client whose booked appointment is within ClinicSettings.reminder_hours_before.
+
+    Idempotent: run it as often as you like. Returns how many reminders this run sent.
+    """
+    hours = clinic_settings().reminder_hours_before
+    due = list(reminders_due(now=now, hours_before=hours).values_list("id", flat=True))
+    sent = 0
+    for appointment_id in due:
+        reminder = reminder_send(appointment_id=appointment_id, now=now)
+        if reminder is not None and reminder.status == Reminder.Status.SENT:
+            sent += 1
+    return sent
+
+
+# Availability, rooms and types (clinic admins) ----------------------------------------------
+
+
+def _save_validated(instance, data: dict):
+    """Apply `data`, validate (model rules and constraints) and save; ValidationError on bad input."""
+    for field, value in data.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _check_availability_therapist(data: dict) -> None:
+    therapist = data.get("therapist")
+    if therapist is not None and not therapist.groups.filter(name=THERAPIST).exists():
+        raise ValidationError({"therapist": ["Choose a member of staff with the Therapist role."]})
+
+
+@transaction.atomic
+def availability_save(*, instance, data: dict):
+    """Create or update WorkingHours, an AvailabilityException, a Room or an AppointmentType."""
+    if isinstance(instance, WorkingHours | AvailabilityException):
+        _check_availability_therapist(data)
+    return _save_validated(instance, data)
+
+
+@transaction.atomic
+def availability_delete(*, instance) -> None:
+    """Delete working hours or an exception; a room or type still used by appointments is kept."""
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError:
+        raise ApplicationError(
+            f"{instance} is used by existing appointments and cannot be deleted.", extra={}
+        ) from None

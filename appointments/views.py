@@ -1,0 +1,250 @@
+"""Calendar pages. Each view reads the clock here, makes one call into a selector or service,
+and turns refusals into form errors naming the clash."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import THERAPIST
+from core.exceptions import ApplicationError, ConflictError, NotFoundError
+
+from . import selectors, services
+from .forms import BookForm, CancelForm, MarkForm, RescheduleForm
+
+WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def _parse_day(value: str | None, today: date) -> tuple[date, str | None]:
+    if not value:
+        return today, None
+    try:
+        return date.fromisoformat(value), None
+    except ValueError:
+        return today, f"“{value}” is not a date (use YYYY-MM-DD); showing today."
+
+
+def _calendar_therapist(request):
+    """None = whole clinic. Therapists see their own calendar unless they ask for another."""
+    value = request.GET.get("therapist")
+    if value is None:
+        is_therapist = any(g.name == THERAPIST for g in request.user.groups.all())
+        return request.user if is_therapist else None
+    if value in ("", "all"):
+        return None
+    try:
+        return selectors.therapist_get(therapist_id=value)
+    except NotFoundError:
+        raise Http404("No such therapist.") from None
+
+
+@login_required
+@permission_required("appointments.view_appointment", raise_exception=True)
+def calendar(request):
+    now = timezone.now()
+    today = timezone.localdate(now, selectors.clinic_tz())
+    day, error = _parse_day(request.GET.get("date"), today)
+    mode = "day" if request.GET.get("view") == "day" else "week"
+    therapist = _calendar_therapist(request)
+    first = day if mode == "day" else day - timedelta(days=day.weekday())
+    num_days = 1 if mode == "day" else 7
+    cal = selectors.calendar_get(first_day=first, num_days=num_days, therapist=therapist, now=now)
+    step = timedelta(days=num_days)
+    therapist_param = str(therapist.id) if therapist else "all"
+    layout = "matrix" if (mode == "week" and therapist is None) else "columns"
+    columns, matrix = [], []
+    if layout == "columns" and mode == "day":
+        columns = [
+            {"title": t.display_name, "subtitle": "", "therapist_id": t.id, "day": day,
+             "entries": cal.entries[(t.id, day)], "free": cal.free[(t.id, day)]}
+            for t in cal.therapists
+        ]  # fmt: skip
+    elif layout == "columns":
+        t = cal.therapists[0]
+        columns = [
+            {"title": f"{WEEKDAY_NAMES[d.weekday()]} {d.day}", "subtitle": d.strftime("%b"), "therapist_id": t.id,
+             "day": d, "entries": cal.entries[(t.id, d)], "free": cal.free[(t.id, d)], "is_today": d == today}
+            for d in cal.days
+        ]  # fmt: skip
+    else:
+        matrix = [
+            {"therapist": t, "cells": [{"day": d, "entries": cal.entries[(t.id, d)]} for d in cal.days]}
+            for t in cal.therapists
+        ]
+    context = {
+        "cal": cal,
+        "mode": mode,
+        "layout": layout,
+        "day": day,
+        "first": first,
+        "last": cal.days[-1],
+        "today": today,
+        "therapist": therapist,
+        "therapist_param": therapist_param,
+        "therapists": selectors.therapists_for_booking(),
+        "columns": columns,
+        "matrix": matrix,
+        "day_names": [(d, WEEKDAY_NAMES[d.weekday()]) for d in cal.days],
+        "prev_day": (first - step).isoformat() if mode == "week" else (day - step).isoformat(),
+        "next_day": (first + step).isoformat() if mode == "week" else (day + step).isoformat(),
+        "can_book": request.user.has_perm("appointments.add_appointment"),
+        "new_url": reverse("appointments:new"),
+        "base_url": reverse("appointments:calendar"),
+        "error": error,
+        "tz_name": str(selectors.clinic_tz()),
+    }
+    return render(request, "appointments/calendar.html", context)
+
+
+def _clash_context(exc: ApplicationError) -> dict:
+    return {"clash_id": exc.extra.get("clashing_appointment_id")} if isinstance(exc, ConflictError) else {}
+
+
+@login_required
+@permission_required("appointments.add_appointment", raise_exception=True)
+def appointment_new(request):
+    initial = {key: request.GET[key] for key in ("therapist", "client", "date", "time") if request.GET.get(key)}
+    if request.GET.get("type"):
+        initial["appointment_type"] = request.GET["type"]
+    form = BookForm(request.POST or None, initial=initial)
+    extra = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = services.appointment_book(
+                client=data["client"],
+                therapist=data["therapist"],
+                appointment_type=data["appointment_type"],
+                starts_at=form.starts_at(),
+                room=data["room"],
+                notes=data["notes"],
+                now=timezone.now(),
+                created_by=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            extra = _clash_context(exc)
+        else:
+            local = timezone.localtime(appointment.starts_at, selectors.clinic_tz())
+            messages.success(request, f"Booked {appointment.client.full_name} on {local:%a %d %b %Y %H:%M}.")
+            return redirect(_calendar_url(appointment))
+    status = 409 if extra.get("clash_id") else (400 if request.method == "POST" else 200)
+    return render(request, "appointments/book.html", {"form": form, **extra}, status=status)
+
+
+def _calendar_url(appointment) -> str:
+    local = timezone.localtime(appointment.starts_at, selectors.clinic_tz()).date()
+    return f"{reverse('appointments:calendar')}?date={local.isoformat()}&therapist={appointment.therapist_id}"
+
+
+def _appointment_or_404(appointment_id):
+    try:
+        return selectors.appointment_detail(appointment_id=appointment_id)
+    except NotFoundError:
+        raise Http404("No such appointment.") from None
+
+
+def _detail_context(request, detail: dict, **forms) -> dict:
+    appointment = detail["appointment"]
+    local = timezone.localtime(appointment.starts_at, selectors.clinic_tz())
+    context = {
+        **detail,
+        "can_change": request.user.has_perm("appointments.change_appointment"),
+        "reschedule_form": RescheduleForm(
+            initial={"therapist": appointment.therapist_id, "date": local.date(), "time": local.time()}
+        ),
+        "cancel_form": CancelForm(),
+        "calendar_url": _calendar_url(appointment),
+    }
+    context.update(forms)
+    return context
+
+
+@login_required
+@permission_required("appointments.view_appointment", raise_exception=True)
+def appointment_detail(request, appointment_id):
+    detail = _appointment_or_404(appointment_id)
+    return render(request, "appointments/detail.html", _detail_context(request, detail))
+
+
+@login_required
+@permission_required("appointments.change_appointment", raise_exception=True)
+@require_POST
+def appointment_reschedule(request, appointment_id):
+    detail = _appointment_or_404(appointment_id)
+    form = RescheduleForm(request.POST)
+    extra = {}
+    if form.is_valid():
+        try:
+            appointment = services.appointment_reschedule(
+                appointment=detail["appointment"],
+                starts_at=form.starts_at(),
+                therapist=form.cleaned_data["therapist"],
+                now=timezone.now(),
+                changed_by=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            extra = _clash_context(exc)
+        else:
+            messages.success(request, "The appointment was moved.")
+            return redirect("appointments:detail", appointment_id=appointment.id)
+    status = 409 if extra.get("clash_id") else 400
+    return render(
+        request,
+        "appointments/detail.html",
+        _detail_context(request, detail, reschedule_form=form, **extra),
+        status=status,
+    )
+
+
+@login_required
+@permission_required("appointments.change_appointment", raise_exception=True)
+@require_POST
+def appointment_cancel(request, appointment_id):
+    detail = _appointment_or_404(appointment_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=detail["appointment"],
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+                changed_by=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The appointment was cancelled.")
+            return redirect("appointments:detail", appointment_id=appointment_id)
+    return render(request, "appointments/detail.html", _detail_context(request, detail, cancel_form=form), status=400)
+
+
+@login_required
+@permission_required("appointments.change_appointment", raise_exception=True)
+@require_POST
+def appointment_mark(request, appointment_id):
+    detail = _appointment_or_404(appointment_id)
+    form = MarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_mark(
+                appointment=detail["appointment"],
+                status=form.cleaned_data["status"],
+                now=timezone.now(),
+                changed_by=request.user,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Marked {form.cleaned_data['status'].replace('_', '-').lower()}.")
+    else:
+        messages.error(request, "Choose attended or no-show.")
+    return redirect("appointments:detail", appointment_id=appointment_id)

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from .errors import GaitInputError
+from .video import DEFAULT_MAX_DURATION_S
 
 VIEW_CHOICES = ("auto", "rear", "front", "side")
 
@@ -37,6 +38,12 @@ def build_parser(prog: str = "analyze_gait") -> argparse.ArgumentParser:
     parser.add_argument("--keyframes", help="write one annotated still per finding here")
     parser.add_argument("--save-landmarks", help="save the extracted landmarks (.npz)")
     parser.add_argument("--workers", type=int, default=2, help="processes for pose (default 2)")
+    parser.add_argument(
+        "--max-duration",
+        type=float,
+        default=DEFAULT_MAX_DURATION_S,
+        help=f"refuse longer videos, in seconds (default {DEFAULT_MAX_DURATION_S:.0f})",
+    )
     return parser
 
 
@@ -76,7 +83,7 @@ def _analyse(args) -> dict:
     else:
         from .extract import extract_landmarks
 
-        series = extract_landmarks(args.video, workers=args.workers)
+        series = extract_landmarks(args.video, workers=args.workers, max_duration_s=args.max_duration)
         if args.save_landmarks:
             series.save_npz(args.save_landmarks)
     result = analyze_full(series, view=args.view)

@@ -42,21 +42,6 @@ def test_tracking_matches_expected_squat_landmarks():
     assert np.percentile(error, 99) <= 15
 
 
-def test_the_walking_woman_is_followed_not_the_man_on_the_box():
-    """The man on the box is in view first; the woman walking in the foreground is the subject."""
-    rows = []
-    with PoseEstimator() as pose:
-        for frame in video.iter_frames(DATA / "walking_side_two_people.mp4", max_side=640):
-            found = pose.process(frame.rgb)
-            rows.append(found if found is not None else np.full((33, 4), np.nan))
-    landmarks = keep_main_person(np.array(rows), 1768, 994)
-    tracked = np.isfinite(landmarks[:, 0, 0])
-    assert tracked[60:190].all()
-    # Her feet are on the lawn in the lower half; the man's are on the box top (y < 0.5).
-    ankles_y = landmarks[tracked][:, [27, 28], 1]
-    assert (ankles_y > 0.75).all()
-
-
 def test_keep_main_person_drops_a_brief_other_person():
     person = np.zeros((33, 4))
     person[:, 0] = np.linspace(0.45, 0.55, 33)

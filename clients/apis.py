@@ -54,6 +54,10 @@ class ClientInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Client
         fields = [*EDITABLE_FIELDS, "allow_duplicate"]
+        extra_kwargs = {
+            "pain_score": {"error_messages": {"max_value": "Pain score must be from 0 to 10.",
+                                              "min_value": "Pain score must be from 0 to 10."}},
+        }
 
 
 class ConsentOutputSerializer(serializers.ModelSerializer):
@@ -87,6 +91,13 @@ class ConsentInputSerializer(serializers.Serializer):
 
 class EraseInputSerializer(serializers.Serializer):
     confirmation = serializers.CharField(help_text="The client's full name, typed to confirm.")
+
+
+class PaginatedClientsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ClinicalClientOutputSerializer(many=True, help_text="Clinical fields only for clinical staff")
 
 
 def _output_serializer(user):
@@ -123,7 +134,7 @@ FILTER_PARAMETERS = [
 class ClientListCreateApi(APIView):
     required_permissions = {"GET": ["clients.view_client"], "POST": ["clients.add_client"]}
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=ClinicalClientOutputSerializer(many=True),
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=PaginatedClientsSerializer,
                    summary="List clients (clinical fields only for clinical staff)")
     def get(self, request):
         filters = {key: value for key, value in request.query_params.items() if key not in ("page", "page_size")}

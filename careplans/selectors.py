@@ -166,6 +166,10 @@ class RecallRow:
     overdue_days: int
     slots: list[Slot] = field(default_factory=list)
 
+    @property
+    def due_in_days(self) -> int:
+        return -self.overdue_days
+
 
 def recall_rows(*, plans, now: datetime, with_slots: bool = True) -> list[RecallRow]:
     today = now.astimezone(clinic_tz()).date()

@@ -225,3 +225,21 @@ def test_erase_api(api_as, api_client, ada, clinic_admin, receptionist, therapis
     assert response.status_code == 200 and response.json()["id"] == ada.pk
     assert api_as(clinic_admin).post(url, {"confirmation": "Erased Client"}, format="json").status_code == 404
     assert api_as(clinic_admin).get(f"/api/clients/{ada.pk}/").status_code == 404
+
+
+def test_real_appointments_are_exported_and_still_counted_after_erasure(ada, therapist, clinic_admin):
+    from datetime import timedelta
+
+    from appointments.models import Appointment, AppointmentKind, AppointmentType
+
+    kind, _ = AppointmentType.objects.get_or_create(
+        name="Test gait assessment", defaults={"kind": AppointmentKind.INITIAL_ASSESSMENT, "duration_minutes": 60})
+    for days in (0, 42):
+        Appointment.objects.create(client=ada, therapist=therapist, appointment_type=kind,
+                                   starts_at=NOW + timedelta(days=days), ends_at=NOW + timedelta(days=days, hours=1))
+    _, document = open_zip(client_export(client=ada, exported_by=clinic_admin, now=NOW).file.read())
+    assert len(document["related"]["appointments.appointment"]) == 2
+
+    client_erase(client=ada, erased_by=clinic_admin, now=NOW, confirmation="Ada Lovelace")
+    assert Appointment.objects.filter(client=ada).count() == 2
+    assert Appointment.objects.filter(client__sex="F", client__pain_region="foot (dorsum)").count() == 2

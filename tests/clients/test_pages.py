@@ -237,3 +237,12 @@ def test_list_filters_and_a_bad_filter(client, receptionist, intake_client):
     assert "Lovelace" in html and "Turing" not in html
     bad = client.get("/clients/?sex=Q")
     assert bad.status_code == 200 and "sex:" in bad.content.decode() and "Lovelace" not in bad.content.decode()
+
+
+def test_admin_site_hides_clinical_fields_from_clinic_admins(client, clinic_admin, therapist, intake_client):
+    client.force_login(clinic_admin)
+    response = client.get(f"/admin/clients/client/{intake_client.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Lovelace" in html
+    assert not any(marker in html for marker in CLINICAL_MARKERS)

@@ -120,6 +120,7 @@ def _client_input(request, *, partial: bool) -> dict:
 
 FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Name, phone, email or date of birth (1988-04-12 or 12/04/1988)"),
+    OpenApiParameter("search", str, description="Same as q"),
     OpenApiParameter("archived", str, enum=[c[0] for c in ClientFilter.ARCHIVED_CHOICES],
                      description="false (default): active only; true: archived only; all"),
     OpenApiParameter("sex", str, enum=Sex.values),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -40,8 +41,8 @@ CACHE = Path(tempfile.gettempdir()) / "stridewell-bench"
 def make_1080p60(source: Path, seconds: float, grain: bool = True) -> Path:
     """Letterbox the portrait clip into 1920x1080, show each frame twice (60 fps), loop.
 
-    grain: add sensor-like noise so the file has a phone's bitrate (~20-30 Mbit/s) and
-    costs as much to decode as a real 1080p60 recording (a clean letterboxed clip is
+    grain: add sensor-like noise so the file has a phone-like bitrate (~11 Mbit/s) and
+    costs about as much to decode as a real 1080p60 recording (a clean letterboxed clip is
     ~1 Mbit/s and decodes 2-3x faster than anything a phone makes).
     """
     import av
@@ -132,6 +133,7 @@ def _cadence(series) -> float | None:
 def measure(kind: str, path: Path, pose_every: int = 1) -> dict:
     """Run one measurement in a child process, sampling the whole tree's memory."""
     command = [sys.executable, __file__, "--child", kind, str(path), "--pose-every", str(pose_every)]
+    cpu_before = _children_cpu_s()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     peak = _sample_peak_rss(child)
     output = child.stdout.read()
@@ -140,7 +142,15 @@ def measure(kind: str, path: Path, pose_every: int = 1) -> dict:
         raise RuntimeError(f"{kind} run failed on {path.name}")
     result = json.loads(output.strip().splitlines()[-1])
     result["peak_mb"] = peak() / 2**20
+    # CPU seconds of the whole tree (chunk workers are waited for, so they count): less
+    # sensitive than wall time to other people's jobs on the same two cores.
+    result["cpu_s"] = _children_cpu_s() - cpu_before
     return result
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _sample_peak_rss(child: subprocess.Popen):
@@ -196,7 +206,7 @@ def report(name: str, duration_s: float, kind: str, result: dict) -> None:
     print(
         f"{name:<22} {kind:<12} {result['frames']:>6} frames {result['frames'] / result['wall_s']:6.1f} fps "
         f"{result['wall_s']:7.1f} s = {result['wall_s'] / duration_s:4.2f}x duration  "
-        f"peak {result['peak_mb']:6.0f} MB  cadence {cadence_text}",
+        f"cpu {result['cpu_s']:6.1f} s  peak {result['peak_mb']:6.0f} MB  cadence {cadence_text}",
         flush=True,
     )
 

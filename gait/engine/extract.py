@@ -23,6 +23,7 @@ import numpy as np
 
 from .errors import GaitInputError
 from .landmarks import N_LANDMARKS, LandmarkSeries
+from .pose import PoseEstimator, keep_main_person  # mediapipe itself loads on first use
 from .video import DEFAULT_MAX_DURATION_S, iter_frames, probe, read_audio
 
 DEFAULT_MAX_SIDE = 640  # MediaPipe works on 256x256 crops; more pixels only cost decode time
@@ -59,8 +60,6 @@ def extract_landmarks(
         )
     if not np.isfinite(landmarks[:, 0, 0]).any():
         raise GaitInputError("no person found in the video")
-    from .pose import keep_main_person
-
     return LandmarkSeries(
         landmarks=keep_main_person(landmarks, info.width, info.height),
         fps=info.fps,
@@ -87,8 +86,6 @@ def landmarks_for_span(
     Pose runs from start_s - warm_up_s so tracking is settled at start_s; frames before
     start_s are dropped. Missing people are NaN rows.
     """
-    from .pose import PoseEstimator  # mediapipe only where pose actually runs
-
     times, rows = [], []
     posed = 0
     with PoseEstimator() as estimator:
@@ -129,24 +126,27 @@ def _chunk_bounds(duration_s: float, workers: int) -> list[tuple[float, float | 
 
 def _run_chunks(path, chunks, max_side, pose_every, progress, expected_frames):
     with tempfile.TemporaryDirectory(prefix="gait-chunks-") as tmp:
-        outputs = [Path(tmp) / f"chunk{i}.npz" for i in range(len(chunks))]
-        workers = [
-            _start_worker(path, start, end, out, max_side, pose_every)
-            for (start, end), out in zip(chunks, outputs, strict=True)
-        ]
-        counts = [0] * len(workers)
-        readers = [_count_progress(worker, counts, i) for i, worker in enumerate(workers)]
-        audio, audio_rate = read_audio(path)  # the parent would otherwise just wait
-        while any(worker.poll() is None for worker in workers):
-            if progress:
-                progress(sum(counts), expected_frames)
-            time.sleep(0.2)
-        for reader in readers:
-            reader.join()
-        for worker in workers:
+        folder = Path(tmp)
+        workers = [_start_worker(path, start, end, folder / f"chunk{i}", max_side, pose_every)
+                   for i, (start, end) in enumerate(chunks)]  # fmt: skip
+        try:
+            counts = [0] * len(workers)
+            readers = [_count_progress(worker, counts, i) for i, worker in enumerate(workers)]
+            audio, audio_rate = read_audio(path)  # the parent would otherwise just wait
+            while any(worker.poll() is None for worker in workers):
+                if progress:
+                    progress(sum(counts), expected_frames)
+                time.sleep(0.2)
+            for reader in readers:
+                reader.join()
+        finally:
+            for worker in workers:  # e.g. a Celery time limit interrupted us
+                if worker.poll() is None:
+                    worker.kill()
+        for i, worker in enumerate(workers):
             if worker.returncode != 0:
-                raise _worker_failure(worker)
-        parts = [np.load(out) for out in outputs]
+                raise _worker_failure(worker, folder / f"chunk{i}.log")
+        parts = [np.load(folder / f"chunk{i}.npz") for i in range(len(workers))]
         times = np.concatenate([p["timestamps"] for p in parts])
         landmarks = np.concatenate([p["landmarks"] for p in parts])
     if progress:
@@ -154,21 +154,24 @@ def _run_chunks(path, chunks, max_side, pose_every, progress, expected_frames):
     return times, landmarks, audio, audio_rate
 
 
-def _start_worker(path, start, end, out, max_side, pose_every) -> subprocess.Popen:
+def _start_worker(path, start, end, stem: Path, max_side, pose_every) -> subprocess.Popen:
+    """Writes stem.npz; its stderr (MediaPipe's log, any error) goes to stem.log, a file
+    rather than a pipe so a chatty log can never fill a pipe and stall the worker."""
     command = [
-        sys.executable, "-m", "gait.engine.chunk_worker", str(path), str(out),
+        sys.executable, "-m", "gait.engine.chunk_worker", str(path), str(stem.with_suffix(".npz")),
         "--start", repr(start), "--warm-up", repr(WARM_UP_S if start > 0 else 0.0),
         "--max-side", str(max_side), "--pose-every", str(pose_every),
     ]  # fmt: skip
     if end is not None:
         command += ["--end", repr(end)]
-    return subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],  # the project root, so `gait` imports
-    )
+    with open(stem.with_suffix(".log"), "w") as log:
+        return subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],  # the project root, so `gait` imports
+        )
 
 
 def _count_progress(worker: subprocess.Popen, counts: list[int], index: int) -> threading.Thread:
@@ -184,8 +187,8 @@ def _count_progress(worker: subprocess.Popen, counts: list[int], index: int) -> 
     return thread
 
 
-def _worker_failure(worker: subprocess.Popen) -> Exception:
-    lines = [line for line in worker.stderr.read().splitlines() if line.strip()]
+def _worker_failure(worker: subprocess.Popen, log: Path) -> Exception:
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
     reason = lines[-1] if lines else f"exit code {worker.returncode}"
     prefix = "GaitInputError: "
     if reason.startswith(prefix):

@@ -2,8 +2,8 @@
 
 For the real treadmill clip (12 s, 720x1280, 30 fps) and a 30 s 1920x1080 60 fps clip made
 from it (portrait clip letterboxed, each frame shown twice, looped), prints frames per second,
-wall time as a multiple of the clip's duration, peak memory of the whole process tree, and
-the cadence found, for:
+wall time as a multiple of the clip's duration, CPU seconds and peak memory of the whole
+process tree, and the cadence and mean contact time found, for:
 
 * pipeline      - gait.engine.extract_landmarks (2 chunk processes, pose every frame) + analysis
 * pipeline/2    - the same with pose on every 2nd frame, interpolated (60 fps clips only)
@@ -90,8 +90,7 @@ def run_pipeline(path: str, pose_every: int) -> dict:
 
     start = time.perf_counter()
     series = extract_landmarks(path, workers=2, pose_every=pose_every)
-    cadence = _cadence(series)
-    return {"wall_s": time.perf_counter() - start, "frames": series.frames, "cadence": cadence}
+    return {"wall_s": time.perf_counter() - start, "frames": series.frames, **_gait(series)}
 
 
 def run_plain_loop(path: str) -> dict:
@@ -118,16 +117,20 @@ def run_plain_loop(path: str) -> dict:
                 rows.append([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark])
     width, height = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
     series = LandmarkSeries(np.array(rows, dtype=float), fps=fps, width=width, height=height)
-    cadence = _cadence(series)
-    return {"wall_s": time.perf_counter() - start, "frames": series.frames, "cadence": cadence}
+    return {"wall_s": time.perf_counter() - start, "frames": series.frames, **_gait(series)}
 
 
-def _cadence(series) -> float | None:
+def _gait(series) -> dict:
+    """Cadence and mean contact time: the accuracy both loops must agree on."""
     try:
         from gait.engine.analyze import analyze
     except ImportError:
-        return None
-    return analyze(series, view="side").get("cadence_spm")
+        return {"cadence": None, "contact_ms": None}
+    report = analyze(series, view="side")
+    contact = report["metrics"].get("contact_time", {})
+    sides = [contact.get(side) for side in ("left", "right") if contact.get(side) is not None]
+    scale = 1000 if contact.get("unit") == "s" else 1
+    return {"cadence": report["cadence_spm"], "contact_ms": scale * sum(sides) / len(sides) if sides else None}
 
 
 def measure(kind: str, path: Path, pose_every: int = 1) -> dict:
@@ -206,7 +209,8 @@ def report(name: str, duration_s: float, kind: str, result: dict) -> None:
     print(
         f"{name:<22} {kind:<12} {result['frames']:>6} frames {result['frames'] / result['wall_s']:6.1f} fps "
         f"{result['wall_s']:7.1f} s = {result['wall_s'] / duration_s:4.2f}x duration  "
-        f"cpu {result['cpu_s']:6.1f} s  peak {result['peak_mb']:6.0f} MB  cadence {cadence_text}",
+        f"cpu {result['cpu_s']:6.1f} s  peak {result['peak_mb']:6.0f} MB  cadence {cadence_text}  "
+        f"contact {result['contact_ms'] or float('nan'):5.0f} ms",
         flush=True,
     )
 

@@ -39,6 +39,12 @@ def build_parser(prog: str = "analyze_gait") -> argparse.ArgumentParser:
     parser.add_argument("--save-landmarks", help="save the extracted landmarks (.npz)")
     parser.add_argument("--workers", type=int, default=2, help="processes for pose (default 2)")
     parser.add_argument(
+        "--pose-every",
+        type=int,
+        default=1,
+        help="run pose on every n-th frame and interpolate (faster on 60+ fps clips; default 1)",
+    )
+    parser.add_argument(
         "--max-duration",
         type=float,
         default=DEFAULT_MAX_DURATION_S,
@@ -67,6 +73,8 @@ def _parse(argv):
     args = build_parser().parse_args(argv)
     if args.view not in VIEW_CHOICES:
         raise GaitInputError(f"unsupported view {args.view!r}; use one of {', '.join(VIEW_CHOICES)}")
+    if args.pose_every < 1 or args.workers < 1:
+        raise GaitInputError("--pose-every and --workers must be at least 1")
     if bool(args.video) == bool(args.landmarks):
         raise GaitInputError("give either a video file or --landmarks FILE.npz")
     if args.landmarks and (args.overlay or args.keyframes or args.save_landmarks):
@@ -83,7 +91,9 @@ def _analyse(args) -> dict:
     else:
         from .extract import extract_landmarks
 
-        series = extract_landmarks(args.video, workers=args.workers, max_duration_s=args.max_duration)
+        series = extract_landmarks(
+            args.video, workers=args.workers, pose_every=args.pose_every, max_duration_s=args.max_duration
+        )
         if args.save_landmarks:
             series.save_npz(args.save_landmarks)
     result = analyze_full(series, view=args.view)

@@ -11,6 +11,12 @@ from tests.factories import ClientFactory, TherapistFactory
 __all__ = ["LONDON", "at"]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Staff users are made in almost every test here; real hashing would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def initial(types):  # noqa: F811
     return types[AppointmentKind.INITIAL_ASSESSMENT]

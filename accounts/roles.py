@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clients.view_client",
         "clients.export_client",
         "clients.erase_client",
+        "clients.view_consent",
+        "clients.view_clientdataevent",
         "appointments.view_*",
         "careplans.view_*",
         "appointments.*_workinghours",
@@ -55,10 +57,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Reception must never get clinical permissions, even through a broad pattern.
+# Consent history is evidence: recorded as new rows, never edited or deleted.
+IMMUTABLE = ("clients.change_consent", "clients.delete_consent")
+
+# Reception and admins never get clinical permissions, even through a broad pattern.
 EXCLUDED: dict[str, tuple[str, ...]] = {
-    RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS)),
-    CLINIC_ADMIN: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS)),
+    RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE),
+    THERAPIST: IMMUTABLE,
+    CLINIC_ADMIN: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE),
 }
 
 

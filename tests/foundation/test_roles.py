@@ -78,6 +78,8 @@ def test_reception_role_has_no_clinical_permission():
     assert "clients.view_client" in reception
     assert "accounts.add_user" in admin and "accounts.add_user" not in reception | therapist
     assert "core.change_clinicsettings" in admin and "core.change_clinicsettings" not in therapist
+    assert "clients.add_consent" in reception & therapist
+    assert not {"clients.change_consent", "clients.delete_consent"} & (reception | therapist | admin)
 
 
 @pytest.mark.django_db

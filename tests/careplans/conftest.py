@@ -1,11 +1,12 @@
+import importlib
 from datetime import datetime, time, timedelta
 
 import pytest
 
-from appointments.models import AppointmentKind
+from appointments.models import AppointmentKind, AppointmentType
 from appointments.services import appointment_book, appointment_mark
 from careplans.models import CarePlan
-from tests.appointments.conftest import LONDON, at, reassessment, treadmill, treatment, types, weekday_hours  # noqa: F401
+from tests.appointments.conftest import LONDON, at, reassessment, treadmill, treatment, weekday_hours  # noqa: F401
 from tests.factories import ClientFactory, TherapistFactory
 
 __all__ = ["LONDON", "at"]
@@ -15,6 +16,21 @@ __all__ = ["LONDON", "at"]
 def fast_password_hashing(settings):
     """Staff users are made in almost every test here; real hashing would dominate the run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def ensure_default_types():
+    """The appointment types and rooms from appointments' data migration. A transactional test
+    (ours or another app's) flushes them, so tests that may run after one re-create them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("appointments.migrations.0003_default_types_and_rooms")
+    migration.create_defaults(apps, None)
+    return {t.kind: t for t in AppointmentType.objects.all()}
+
+
+@pytest.fixture
+def types(db):
+    return ensure_default_types()
 
 
 @pytest.fixture

@@ -150,7 +150,7 @@ def test_recall_outcome_is_idempotent_too(theo, client_record, initial, attend):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_scheduler_calls_book_once(weekday_hours, initial):
+def test_concurrent_scheduler_calls_book_once(weekday_hours, initial):  # initial: re-creates flushed types
     theo = weekday_hours(TherapistFactory())
     client = ClientFactory()
     visit = appointment_book(

@@ -249,3 +249,13 @@ def _user(user_id):
     from accounts.models import User
 
     return User.objects.filter(pk=user_id).first()
+
+
+def recall_counts(*, today: date) -> dict:
+    """For the home page: how many unbooked reassessments are overdue or due today, and due soon."""
+    start = datetime.combine(today, time.min, tzinfo=clinic_tz())
+    return {
+        "due_now": recall_list(now=start, within_days=0).count(),
+        "due_soon": recall_list(now=start).count(),
+        "within_days": recall_within_days_default(),
+    }

@@ -18,10 +18,10 @@ from clients.selectors import client_get
 from core.exceptions import ApplicationError, NotFoundError
 
 from . import selectors, services
+from .apps import RECALL_PERMS
 from .forms import CarePlanForm, RecallBookForm, SelfBookForm
 from .tasks import send_self_booking_email
 
-RECALL_PERMS = ("careplans.view_careplan", "appointments.add_appointment")
 RECALLS_PER_PAGE = 20
 
 

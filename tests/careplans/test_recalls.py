@@ -176,3 +176,13 @@ def test_recall_api_lists_and_books(api_as, receptionist, theo, plans, frozen):
         "within_days": ["Give a whole number of days from 0 to 365."]
     }
     assert plans["overdue"].pk not in [r["plan_id"] for r in api.get("/api/recalls/").json()["results"]]
+
+
+@pytest.mark.django_db
+def test_home_page_tells_reception_how_many_to_recall(client, receptionist, clinic_admin, plans, frozen):
+    client.force_login(receptionist)
+    html = client.get("/").content.decode()
+    assert "Reassessments to book" in html
+    assert "2 clients overdue or due today, 3 due within 14 days" in html
+    client.force_login(clinic_admin)
+    assert "Reassessments to book" not in client.get("/").content.decode()

@@ -135,7 +135,7 @@ FILTER_PARAMETERS = [
 class ClientListCreateApi(APIView):
     required_permissions = {"GET": ["clients.view_client"], "POST": ["clients.add_client"]}
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=PaginatedClientsSerializer,
+    @extend_schema(operation_id="clients_list", parameters=FILTER_PARAMETERS, responses=PaginatedClientsSerializer,
                    summary="List clients (clinical fields only for clinical staff)")
     def get(self, request):
         filters = {key: value for key, value in request.query_params.items() if key not in ("page", "page_size")}

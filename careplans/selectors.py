@@ -139,25 +139,51 @@ def parse_within_days(value) -> int:
     return days
 
 
-def recall_slot_options(*, plan: CarePlan, now: datetime, count: int = 3, others: int = 2) -> list[Slot]:
-    """Free reassessment slots to offer for a plan: the plan's therapist first, then others.
+def spread_slots(slots: list[Slot], n: int, *, one_per_day: bool = False) -> list[Slot]:
+    """Up to n of the time-ordered slots that do not overlap each other (optionally one a day),
+    so that the choices offered are real alternatives, not 09:00, 09:15 and 09:30."""
+    tz = clinic_tz()
+    chosen: list[Slot] = []
+    for slot in slots:
+        if len(chosen) >= n:
+            break
+        if any(slot.starts_at < c.ends_at and c.starts_at < slot.ends_at for c in chosen):
+            continue
+        if one_per_day and any(
+            slot.starts_at.astimezone(tz).date() == c.starts_at.astimezone(tz).date() for c in chosen
+        ):
+            continue
+        chosen.append(slot)
+    return chosen
 
-    Slots start no earlier than the due date's working-day window (and never in the past)."""
+
+def recall_slot_options(
+    *, plan: CarePlan, now: datetime, count: int = 3, others: int = 2, one_per_day: bool = False
+) -> list[Slot]:
+    """Free reassessment slots to offer for a plan: `count` of the plan's therapist first, then
+    `others` of other therapists (more if the plan's therapist has fewer free). Slots start no
+    earlier than the due date's working-day window, never in the past, and do not overlap."""
     rtype = reassessment_type()
     if rtype is None:
         return []
     after = now
     if plan.next_reassessment_due:
         after = max(now, reassessment_window(plan.next_reassessment_due)[0])
+    fetch = 40 if one_per_day else 4
     own = []
-    if plan.therapist.is_active:
-        own = free_slots(appointment_type=rtype, after=after, count=count, therapist=plan.therapist)
-    rest = [
-        s
-        for s in free_slots(appointment_type=rtype, after=after, count=count + others)
-        if s.therapist_id != plan.therapist_id
-    ]
-    return own + rest[: max(others, count - len(own))]
+    if plan.therapist.is_active and count:
+        own = free_slots(appointment_type=rtype, after=after, count=count * fetch, therapist=plan.therapist)
+        own = spread_slots(own, count, one_per_day=one_per_day)
+    wanted = max(others, count - len(own))
+    rest = []
+    if wanted:
+        rest = [
+            s
+            for s in free_slots(appointment_type=rtype, after=after, count=(count + others) * fetch)
+            if s.therapist_id != plan.therapist_id
+        ]
+        rest = spread_slots(rest, wanted, one_per_day=one_per_day)
+    return own + rest
 
 
 @dataclass

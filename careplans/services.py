@@ -403,9 +403,8 @@ def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None
             f"{client.full_name} already has a reassessment booked for {_local(already.starts_at)}.",
             extra={"appointment_id": already.id},
         )
-    slots = selectors.recall_slot_options(plan=plan, now=now, count=INVITE_SLOT_COUNT, others=0)
-    if not slots:
-        slots = selectors.recall_slot_options(plan=plan, now=now, count=0, others=INVITE_SLOT_COUNT)
+    # The plan's therapist first (one a day); other therapists only make up the number.
+    slots = selectors.recall_slot_options(plan=plan, now=now, count=INVITE_SLOT_COUNT, others=0, one_per_day=True)
     if not slots:
         raise CarePlanError("There are no free reassessment slots to offer; book the client by phone.")
     rtype = selectors.reassessment_type()

@@ -65,6 +65,8 @@ def test_slots_offer_the_plans_therapist_first(plans, theo, weekday_hours):
     other = weekday_hours(TherapistFactory(first_name="Ada", last_name="Other"))
     slots = recall_slot_options(plan=plans["overdue"], now=NOW)
     assert [s.therapist_id for s in slots[:3]] == [theo.id] * 3
+    # Real alternatives: slots that do not overlap (a reassessment takes 45 minutes).
+    assert [s.starts_at for s in slots[:3]] == [at(2026, 12, 7, 9), at(2026, 12, 7, 9, 45), at(2026, 12, 7, 10, 30)]
     assert other.id in {s.therapist_id for s in slots[3:]}
     assert all(s.starts_at >= NOW for s in slots)
 

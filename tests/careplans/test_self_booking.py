@@ -60,13 +60,15 @@ def test_happy_path_client_books_without_logging_in(client, sent_link, plan, the
     for secret in ("Quartermaine", "valgus", "robin@example.com", theo.last_name):
         assert secret not in html
     assert html.count('name="slot"') == 3
-    assert "Monday 7 December 2026, 09:00" in html
+    # One a day, so that the client has real alternatives.
+    for day in ("Monday 7 December 2026, 09:00", "Tuesday 8 December 2026, 09:00", "Wednesday 9 December 2026, 09:00"):
+        assert day in html
 
     done = client.post(sent_link, {"slot": 1})
     assert done.status_code == 200 and "You're booked" in done.content.decode()
     booked = Appointment.objects.get(client=plan.client)
     assert booked.booked_via == BookedVia.SELF and booked.therapist == theo
-    assert booked.starts_at == at(2026, 12, 7, 9, 15)
+    assert booked.starts_at == at(2026, 12, 8, 9)
     invite.refresh_from_db()
     assert invite.used_at == NOW and invite.appointment == booked
 
@@ -117,12 +119,12 @@ def test_slot_taken_meanwhile_offers_the_remaining_ones_and_saves_nothing(
     html = response.content.decode()
     assert response.status_code == 409
     assert "that time has just been taken" in html
-    assert html.count('name="slot"') == 1  # 09:00 and 09:15 overlap it; 09:30 is left
-    assert "09:30" in html
+    assert html.count('name="slot"') == 2
+    assert "Monday 7 December" not in html and "Tuesday 8 December 2026, 09:00" in html
     assert not Appointment.objects.filter(client=plan.client).exists()
     assert SelfBookingInvite.objects.get().used_at is None
     assert client.post(sent_link, {"slot": 2}).status_code == 200
-    assert Appointment.objects.get(client=plan.client).starts_at == at(2026, 12, 7, 9, 30)
+    assert Appointment.objects.get(client=plan.client).starts_at == at(2026, 12, 9, 9)
 
 
 @pytest.mark.django_db

@@ -165,3 +165,47 @@ def test_email_task_sends_once(sent_link, mailoutbox, frozen):
     invite = SelfBookingInvite.objects.get()
     assert send_self_booking_email(invite.pk, "http://testserver" + sent_link) is False
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_uses_of_one_link_book_once(weekday_hours, types):
+    """Two browser tabs submit different slots at the same moment: one booking, the other refused."""
+    import threading
+
+    from django.db import connection
+
+    from careplans.models import CarePlan
+    from careplans.services import InviteUsed, self_booking_book
+    from tests.factories import TherapistFactory
+
+    theo = weekday_hours(TherapistFactory())
+    client = ClientFactory(email="a@example.com")
+    consent_record(client=client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None, now=NOW)
+    plan = CarePlan.objects.create(
+        client=client,
+        therapist=theo,
+        start_date=date(2026, 10, 1),
+        reassessment_interval_weeks=6,
+        next_reassessment_due=date(2026, 12, 1),
+    )
+    token = self_booking_invite_create(plan=plan, now=NOW).token
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def use(slot):
+        try:
+            barrier.wait()
+            outcomes.append(self_booking_book(token=token, slot_index=slot, now=NOW).pk)
+        except InviteUsed:
+            outcomes.append("used")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use, args=(slot,)) for slot in (0, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str).count("used") == 1, outcomes
+    assert Appointment.objects.filter(client=client).count() == 1
+    assert SelfBookingInvite.objects.get().appointment_id == Appointment.objects.get(client=client).pk

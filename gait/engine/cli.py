@@ -41,8 +41,9 @@ def build_parser(prog: str = "analyze_gait") -> argparse.ArgumentParser:
     parser.add_argument(
         "--pose-every",
         type=int,
-        default=1,
-        help="run pose on every n-th frame and interpolate (faster on 60+ fps clips; default 1)",
+        default=None,
+        help="run pose on every n-th frame and interpolate (default: every frame up to 119 fps, "
+        "every 2nd at 120 fps, every 4th at 240 fps)",
     )
     parser.add_argument(
         "--max-duration",
@@ -73,7 +74,7 @@ def _parse(argv):
     args = build_parser().parse_args(argv)
     if args.view not in VIEW_CHOICES:
         raise GaitInputError(f"unsupported view {args.view!r}; use one of {', '.join(VIEW_CHOICES)}")
-    if args.pose_every < 1 or args.workers < 1:
+    if (args.pose_every is not None and args.pose_every < 1) or args.workers < 1:
         raise GaitInputError("--pose-every and --workers must be at least 1")
     if bool(args.video) == bool(args.landmarks):
         raise GaitInputError("give either a video file or --landmarks FILE.npz")

@@ -28,6 +28,7 @@ from .video import DEFAULT_MAX_DURATION_S, iter_frames, probe, read_audio
 
 DEFAULT_MAX_SIDE = 640  # MediaPipe works on 256x256 crops; more pixels only cost decode time
 WARM_UP_S = 1.0
+POSE_RATE_HZ = 60  # gait events need >= 60 Hz; faster (slow-motion) clips are decimated
 MIN_CHUNK_S = 4.0  # shorter clips are not worth a process start-up (~1 s)
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected)
@@ -38,18 +39,20 @@ def extract_landmarks(
     workers: int = 2,
     progress: Progress | None = None,
     max_width: int | None = None,
-    pose_every: int = 1,
+    pose_every: int | None = None,
     max_duration_s: float = DEFAULT_MAX_DURATION_S,
 ) -> LandmarkSeries:
     """Pose landmarks for every frame of the video at `path`, with its audio and timing.
 
     max_width: longest side, in pixels, of the frames given to pose (None: DEFAULT_MAX_SIDE).
-    pose_every: run pose on every n-th frame only and interpolate the others (a speed
-    option for high-frame-rate clips; 1 = every frame).
+    pose_every: run pose on every n-th frame only and interpolate the others. None (auto):
+    pose at no less than POSE_RATE_HZ, i.e. every frame up to 119 fps, every 2nd at
+    120 fps, every 4th at 240 fps; 1 = every frame.
     Raises GaitInputError for a file that is not an analysable video or shows no person.
     """
     info = probe(path, max_duration_s=max_duration_s)
     max_side = max_width or DEFAULT_MAX_SIDE
+    pose_every = pose_every or max(1, math.floor(info.fps / POSE_RATE_HZ))
     chunks = _chunk_bounds(info.duration_s, workers)
     if len(chunks) == 1:
         times, landmarks = landmarks_for_span(path, 0.0, None, max_side, pose_every, progress, info.frame_count)

@@ -213,6 +213,7 @@ class Outcome:
     BOOKED_NEARBY = "booked_nearby"
     RECALL = "recall"
     ALREADY_SCHEDULED = "already_scheduled"
+    ALREADY_BOOKED = "already_booked"
     NOT_SCHEDULED = "not_scheduled"
 
 
@@ -273,6 +274,7 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
     2. else the free slot of that therapist nearest in time to it within ±3 working days
        (Mon–Fri), never in the past;
     3. else nothing is booked and the plan, with its due date, shows on the recall list.
+    Nothing is booked if the client already has a BOOKED reassessment after the visit.
     Runs once per visit: the visit row is locked, and a visit that already scheduled a
     follow-up (Appointment.scheduled_from is unique) or already set the plan's due date is left alone.
     """
@@ -307,6 +309,21 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
     plan.next_reassessment_due = due
     plan.last_assessment = visit
     plan.save(update_fields=["next_reassessment_due", "last_assessment", "updated_at"])
+
+    upcoming = (
+        Appointment.objects.filter(
+            client_id=visit.client_id,
+            appointment_type__kind=AppointmentKind.REASSESSMENT,
+            status=AppointmentStatus.BOOKED,
+            starts_at__gte=visit.ends_at,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if upcoming is not None:
+        # Staff already booked the next reassessment (e.g. at the desk before the visit was
+        # marked): the client is not booked twice.
+        return ScheduleResult(Outcome.ALREADY_BOOKED, plan=plan, appointment=upcoming, due=due)
 
     rtype = visit.appointment_type
     if rtype.kind != AppointmentKind.REASSESSMENT:

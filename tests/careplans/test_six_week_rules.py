@@ -269,3 +269,21 @@ def test_marked_attended_late_never_books_in_the_past(theo, client_record, initi
     follow_up = follow_ups(visit).get()
     assert follow_up.starts_at >= at(2026, 12, 15, 12)
     assert follow_up.starts_at == at(2026, 12, 15, 12)  # the nearest free slot that is not in the past
+
+
+@pytest.mark.django_db
+def test_a_reassessment_already_booked_by_staff_is_not_doubled(theo, client_record, initial, reassessment, attend):
+    visit = appointment_book(
+        client=client_record, therapist=theo, appointment_type=initial, starts_at=VISIT, now=VISIT - timedelta(days=1)
+    )
+    by_staff = appointment_book(
+        client=client_record,
+        therapist=theo,
+        appointment_type=reassessment,
+        starts_at=at(2026, 12, 15, 11),
+        now=VISIT - timedelta(days=1),
+    )
+    appointment_mark(appointment=visit, status="ATTENDED", now=VISIT + timedelta(hours=1))
+    assert not follow_ups(visit).exists()
+    assert list(Appointment.objects.filter(client=client_record, status="BOOKED")) == [by_staff]
+    assert CarePlan.objects.get(client=client_record).next_reassessment_due == DUE

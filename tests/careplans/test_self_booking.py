@@ -209,3 +209,20 @@ def test_two_simultaneous_uses_of_one_link_book_once(weekday_hours, types):
     assert sorted(outcomes, key=str).count("used") == 1, outcomes
     assert Appointment.objects.filter(client=client).count() == 1
     assert SelfBookingInvite.objects.get().appointment_id == Appointment.objects.get(client=client).pk
+
+
+@pytest.mark.django_db
+def test_api_sends_a_link_without_exposing_the_token(
+    api_as, receptionist, plan, frozen, mailoutbox, celery_eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(receptionist).post(f"/api/care-plans/{plan.pk}/self-booking-invites/")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert set(body) == {"id", "plan_id", "expires_at", "offered_slots"} and len(body["offered_slots"]) == 3
+    token = re.search(r"/care/book/([^/\s]+)/", mailoutbox[0].body).group(1)
+    assert token not in response.content.decode()
+    plan.client.email = ""
+    plan.client.save()
+    refused = api_as(receptionist).post(f"/api/care-plans/{plan.pk}/self-booking-invites/")
+    assert refused.status_code == 400 and "has no email address on record" in refused.json()["message"]

@@ -119,7 +119,8 @@ def write_keyframes(
         if not frames:
             continue
         key = finding["code"] if codes.count(finding["code"]) == 1 else f"{finding['code']}_{finding['side']}"
-        wanted.setdefault(int(frames[len(frames) // 2]), []).append((key, finding))
+        frame = int(frames[len(frames) // 2])
+        wanted.setdefault(frame, []).append((key, _with_side(finding, frame, report)))
     written = {}
     if not wanted:
         return written
@@ -203,8 +204,22 @@ def _marks_by_frame(report: dict, fps: float) -> dict[int, list]:
                 add(int(frame), hold // 2, lambda img, pts, s=side, n=name: draw_event(img, pts, s, n))
     for finding in report.get("findings") or []:
         for frame in finding.get("evidence_frames") or []:
-            add(int(frame), hold, lambda img, pts, f=finding: draw_finding(img, pts, f))
+            sided = _with_side(finding, int(frame), report)
+            add(int(frame), hold, lambda img, pts, f=sided: draw_finding(img, pts, f))
     return marks
+
+
+def _with_side(finding: dict, frame: int, report: dict) -> dict:
+    """A finding about both legs is drawn on the leg that lands nearest this frame."""
+    if finding.get("side") in ("left", "right"):
+        return finding
+    contacts = {
+        side: min((abs(int(f) - frame) for f in (ev.get("initial_contact") or [])), default=10**9)
+        for side, ev in (report.get("events") or {}).items()
+    }
+    if not contacts:
+        return finding
+    return {**finding, "side": min(contacts, key=contacts.get)}
 
 
 def _frame_points(series: LandmarkSeries, index: int, shape) -> np.ndarray | None:

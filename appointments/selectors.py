@@ -117,12 +117,22 @@ def free_slots(
         last_day = min(last_day, before.astimezone(tz).date())
     slots: list[Slot] = []
     week_start = first_day
+    # Windows of 1, 2, 4, then 7 days: the next slots are usually within a day or two, and a
+    # week of a busy clinic's free time is tens of thousands of candidate slots to build and sort.
+    window_days = 1
     while week_start <= last_day and len(slots) < count:
-        week_end = min(week_start + timedelta(days=6), last_day)
+        week_end = min(week_start + timedelta(days=window_days - 1), last_day)
         slots.extend(_free_in_window(therapists, week_start, week_end, duration, step, after, before, room))
         week_start = week_end + timedelta(days=1)
+        window_days = min(window_days * 2, 7)
     slots.sort(key=lambda s: (s.starts_at, s.therapist_name))
     return slots[:count]
+
+
+# An appointment never runs past the end of its own (local) day: the booking rules fit it inside
+# that day's working hours. So one that overlaps a window starts at most a day before it, and this
+# lower bound lets the (therapist, starts_at) index read just the window instead of all history.
+MAX_APPOINTMENT_SPAN = timedelta(days=1, hours=1)
 
 
 def _free_in_window(therapists, first, last, duration, step, after, before, room) -> list[Slot]:
@@ -132,9 +142,11 @@ def _free_in_window(therapists, first, last, duration, step, after, before, room
     available = _available_by_therapist(list(therapists), first, last)
     busy: dict[int, list] = {tid: [] for tid in therapists}
     room_busy: list = []
-    occupying = Appointment.objects.filter(
-        status__in=OCCUPYING_STATUSES, starts_at__lt=window_end, ends_at__gt=window_start
-    ).filter(Q(therapist_id__in=list(therapists)) | Q(room=room) if room else Q(therapist_id__in=list(therapists)))
+    occupying = (
+        Appointment.objects.filter(status__in=OCCUPYING_STATUSES, starts_at__lt=window_end, ends_at__gt=window_start)
+        .filter(starts_at__gte=window_start - MAX_APPOINTMENT_SPAN)
+        .filter(Q(therapist_id__in=list(therapists)) | Q(room=room) if room else Q(therapist_id__in=list(therapists)))
+    )
     for therapist_id, room_id, starts_at, ends_at in occupying.values_list(
         "therapist_id", "room_id", "starts_at", "ends_at"
     ):
@@ -220,11 +232,14 @@ def _grid_position(start: datetime, end: datetime, first_hour: int, last_hour: i
     return 2 + (start_min - top) // ROW_MINUTES, max(1, -(-(end_min - start_min) // ROW_MINUTES))
 
 
-def calendar_get(*, first_day: date, num_days: int, therapist=None, now: datetime | None = None) -> Calendar:
+def calendar_get(
+    *, first_day: date, num_days: int, therapist=None, now: datetime | None = None, with_free: bool = True
+) -> Calendar:
     """Everything a day or week calendar shows, in a fixed number of queries whatever the size.
 
     `therapist` None means the whole clinic. Free cells (for click-to-book) are the therapist's
-    working time not taken by an occupying appointment, on a 30-minute grid, from `now` on.
+    working time not taken by an occupying appointment, on a 30-minute grid, from `now` on
+    (skipped with `with_free=False`, e.g. for the whole-clinic week, which has no time grid).
     """
     tz = clinic_tz()
     days = [first_day + timedelta(days=i) for i in range(num_days)]
@@ -235,6 +250,7 @@ def calendar_get(*, first_day: date, num_days: int, therapist=None, now: datetim
     available = _available_by_therapist(ids, days[0], days[-1])
     rows = list(
         Appointment.objects.filter(therapist_id__in=ids, starts_at__lt=window_end, ends_at__gt=window_start)
+        .filter(starts_at__gte=window_start - MAX_APPOINTMENT_SPAN)
         .order_by("starts_at", "id")
         .values_list(
             "id",
@@ -280,10 +296,10 @@ def calendar_get(*, first_day: date, num_days: int, therapist=None, now: datetim
         busy[tid].append((starts_at, ends_at))
         if (tid, entry.day) in entries:
             entries[(tid, entry.day)].append(entry)
-    free: dict = {}
+    free: dict = {key: [] for key in entries}
     step = timedelta(minutes=SLOT_MINUTES)
     not_before = now or window_start
-    for (tid, day), intervals in available.items():
+    for (tid, day), intervals in available.items() if with_free else ():
         cells = []
         for start in scheduling.free_starts(intervals, busy[tid], step, step, not_before):
             s = start.astimezone(tz)

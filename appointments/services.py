@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -99,6 +99,27 @@ def _raise_clash(*, therapist, room, starts_at, ends_at, exclude_id=None) -> Non
     )
 
 
+# Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)).
+_THERAPIST_LOCK, _ROOM_LOCK = 7301, 7302
+
+
+def _serialize_bookings(*, therapist, room) -> None:
+    """Take transaction-scoped locks on the therapist (then the room) being booked.
+
+    Without them, concurrent inserts of overlapping appointments each wait on the other's
+    uncommitted row while checking the exclusion constraint, and PostgreSQL aborts some of them
+    with "deadlock detected" (an HTTP 500) instead of a clash. With them, bookings of the same
+    therapist or room queue for a moment and every loser sees the winner's committed row and gets
+    the ConflictError naming it. Always therapist before room, so the locks cannot deadlock.
+    """
+    if connection.vendor != "postgresql":
+        return  # SQLite: the IMMEDIATE transaction already serializes writers
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_THERAPIST_LOCK, therapist.id])
+        if room is not None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ROOM_LOCK, room.id])
+
+
 def _save_or_clash(appointment: Appointment, *, exclude_id=None) -> None:
     """Save; a concurrent booking that won the race surfaces as the exclusion constraint's error."""
     try:
@@ -147,6 +168,7 @@ def appointment_book(
     _check_time(starts_at, ends_at, now)
     room = _room_for(appointment_type, room)
     _check_working_hours(therapist, starts_at, ends_at)
+    _serialize_bookings(therapist=therapist, room=room)
     _raise_clash(therapist=therapist, room=room, starts_at=starts_at, ends_at=ends_at)
     appointment = Appointment(
         client=client,
@@ -194,6 +216,7 @@ def appointment_reschedule(
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
     _check_time(starts_at, ends_at, now)
     _check_working_hours(therapist, starts_at, ends_at)
+    _serialize_bookings(therapist=therapist, room=appointment.room)
     _raise_clash(
         therapist=therapist, room=appointment.room, starts_at=starts_at, ends_at=ends_at, exclude_id=appointment.id
     )

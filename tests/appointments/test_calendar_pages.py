@@ -237,3 +237,26 @@ def test_the_home_page_lists_todays_appointments(client, theo, weekday_hours, re
     client.force_login(receptionist)
     html = client.get("/").content.decode()
     assert "Appointments today" in html and "Mine" in html and "Theirs" in html and "Una Other" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model", ["room", "appointmenttype", "workinghours", "availabilityexception", "appointment", "reminder"]
+)
+def test_clinic_admins_manage_availability_rooms_and_types_in_the_admin(
+    model, client, clinic_admin, receptionist, theo
+):
+    client.force_login(clinic_admin)
+    assert client.get(f"/admin/appointments/{model}/").status_code == 200
+    can_add = client.get(f"/admin/appointments/{model}/add/").status_code
+    # Bookings and reminders are never added by hand: they go through the booking rules / the job.
+    assert can_add == (403 if model in ("appointment", "reminder") else 200)
+    client.force_login(receptionist)  # not staff: no admin site at all
+    assert client.get(f"/admin/appointments/{model}/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_working_hours_admin_lists_therapist_and_weekday(client, clinic_admin, theo):
+    client.force_login(clinic_admin)
+    html = client.get("/admin/appointments/workinghours/").content.decode()
+    assert "Theo Hart" in html and "Mon" in html and "09:00" in html

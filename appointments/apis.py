@@ -116,7 +116,10 @@ class HistorySerializer(serializers.Serializer):
 class AppointmentListCreateApi(generics.ListAPIView):
     """Appointments, filtered by therapist, client, status and clinic-local date range; POST books one."""
 
-    required_permissions = {"GET": ["appointments.view_appointment"], "POST": ["appointments.add_appointment"]}
+    required_permissions = {
+        "POST": ["appointments.add_appointment"],
+        "*": ["appointments.view_appointment"],  # GET, HEAD, OPTIONS
+    }
     serializer_class = AppointmentOutputSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = AppointmentFilter
@@ -149,7 +152,10 @@ def _get(appointment_id):
 class AppointmentDetailApi(APIView):
     """One appointment; PATCH moves it (a new start and optionally another therapist)."""
 
-    required_permissions = {"GET": ["appointments.view_appointment"], "PATCH": ["appointments.change_appointment"]}
+    required_permissions = {
+        "PATCH": ["appointments.change_appointment"],
+        "*": ["appointments.view_appointment"],  # GET, HEAD, OPTIONS
+    }
 
     @extend_schema(responses=AppointmentOutputSerializer)
     def get(self, request, appointment_id):

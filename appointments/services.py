@@ -285,7 +285,7 @@ def _reminder_message(appointment: Appointment, *, now: datetime) -> EmailMessag
     body = (
         f"Dear {appointment.client.first_name},\n\n"
         f"This is a reminder of your {appointment.appointment_type.name.lower()} with "
-        f"{appointment.therapist.display_name} at {clinic} on {when} (UK time).\n\n"
+        f"{appointment.therapist.display_name} at {clinic} on {when} (clinic time).\n\n"
         "If you cannot come, please let us know as soon as possible.\n\n"
         f"{clinic}\n"
     )

@@ -155,3 +155,10 @@ def test_availability_validation_is_a_400_with_the_reason(world, clinic_admin, r
     in_use = api.delete(f"/api/appointment-types/{world['type'].id}/")
     assert in_use.status_code == 400 and "used by existing appointments" in in_use.json()["message"]
     assert WorkingHours.objects.filter(weekday=5).count() == 0
+
+
+@pytest.mark.django_db
+def test_options_is_not_a_way_round_the_view_permission(world, no_role_user, api_as):
+    api = api_as(no_role_user)
+    assert denied(api.options("/api/appointments/"))
+    assert denied(api.options(f"/api/appointments/{world['appointment'].id}/"))

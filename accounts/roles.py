@@ -60,10 +60,17 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Consent history is evidence: recorded as new rows, never edited or deleted.
 IMMUTABLE = ("clients.change_consent", "clients.delete_consent")
 
+# Clinic set-up (rooms, appointment types, therapists' hours and leave) is the admin's.
+CLINIC_SETUP = tuple(
+    f"appointments.{action}_{model}"
+    for model in ("room", "appointmenttype", "workinghours", "availabilityexception")
+    for action in ("add", "change", "delete")
+)
+
 # Reception and admins never get clinical permissions, even through a broad pattern.
 EXCLUDED: dict[str, tuple[str, ...]] = {
-    RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE),
-    THERAPIST: IMMUTABLE,
+    RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE, *CLINIC_SETUP),
+    THERAPIST: (*IMMUTABLE, *CLINIC_SETUP),
     CLINIC_ADMIN: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE),
 }
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 def today_section(user, today):
@@ -26,4 +27,8 @@ class AppointmentsConfig(AppConfig):
     def ready(self):
         from core.selectors import register_today_section
 
+        from .defaults import ensure_defaults
+
         register_today_section(today_section)
+        # Transactional tests flush tables; this restores the defaults like migrate does.
+        post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="appointments.ensure_defaults")

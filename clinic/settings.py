@@ -134,10 +134,11 @@ else:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery' / 'results'}"
-    for _folder in ("broker", "processed", "results"):
+    for _folder in ("broker", "processed", "results", "control"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -153,6 +154,10 @@ CELERY_TASK_ROUTES = {"gait.tasks.*": {"queue": "gait"}}
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/London")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "appointment-reminders": {
+        "task": "appointments.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
@@ -223,6 +228,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
 CLINIC_NAME = env.str("CLINIC_NAME", default="Stridewell Clinic")
+# The recall list shows reassessments due within this many days, as well as overdue ones.
+RECALL_WITHIN_DAYS = env_int("RECALL_WITHIN_DAYS", 14)
 
 # Static and media -------------------------------------------------------------------
 STATIC_URL = "static/"

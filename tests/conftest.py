@@ -17,6 +17,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_GAIT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "gait"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Staff users are made in most tests; real password hashing would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def receptionist(db):
     return ReceptionistFactory()

@@ -1,8 +1,8 @@
-import importlib
 from datetime import datetime, time, timedelta
 
 import pytest
 
+from appointments.defaults import ensure_defaults
 from appointments.models import AppointmentKind, AppointmentType
 from appointments.services import appointment_book, appointment_mark
 from careplans.models import CarePlan
@@ -12,19 +12,9 @@ from tests.factories import ClientFactory, TherapistFactory
 __all__ = ["LONDON", "at"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Staff users are made in almost every test here; real hashing would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def ensure_default_types():
-    """The appointment types and rooms from appointments' data migration. A transactional test
-    (ours or another app's) flushes them, so tests that may run after one re-create them."""
-    from django.apps import apps
-
-    migration = importlib.import_module("appointments.migrations.0003_default_types_and_rooms")
-    migration.create_defaults(apps, None)
+    """The clinic's appointment types (post_migrate restores them after a flush)."""
+    ensure_defaults()
     return {t.kind: t for t in AppointmentType.objects.all()}
 
 

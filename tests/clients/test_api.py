@@ -33,7 +33,7 @@ ACCESS = {
     ("patch", "/api/clients/{id}/"): (200, 200, 403, 403),
     ("post", "/api/clients/{id}/archive/"): (200, 200, 403, 403),
     ("post", "/api/clients/{id}/unarchive/"): (409, 409, 403, 403),
-    ("get", "/api/clients/{id}/consents/"): (200, 200, 403, 403),
+    ("get", "/api/clients/{id}/consents/"): (200, 200, 200, 403),
     ("post", "/api/clients/{id}/consents/"): (400, 400, 403, 403),
     ("get", "/api/clients/{id}/export/"): (403, 403, 200, 403),
     ("post", "/api/clients/{id}/erase/"): (403, 403, 400, 403),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 
@@ -28,8 +28,8 @@ DEMO_CLIENTS = [
 
 
 @transaction.atomic
-def demo_data_seed() -> list[tuple[str, str, str]]:
-    """Create the demo staff and clients if missing; return (username, password, role) rows."""
+def demo_data_seed(*, now: datetime) -> list[tuple[str, str, str]]:
+    """Create the demo staff, clients, hours and diary if missing; return (username, password, role) rows."""
     from accounts.models import User
     from accounts.services import user_create
     from clients.models import Client
@@ -38,6 +38,47 @@ def demo_data_seed() -> list[tuple[str, str, str]]:
         if not User.objects.filter(username=username).exists():
             user_create(username=username, password=password, roles=[role], first_name=first, last_name=last,
                         email=f"{username}@stridewell.example")
-    for data in DEMO_CLIENTS:
-        Client.objects.get_or_create(first_name=data["first_name"], last_name=data["last_name"], defaults=data)
+    clients = [
+        Client.objects.get_or_create(first_name=data["first_name"], last_name=data["last_name"], defaults=data)[0]
+        for data in DEMO_CLIENTS
+    ]
+    _demo_diary(therapist=User.objects.get(username="therapist"), clients=clients, now=now)
     return [(username, password, role) for username, password, role, *_ in DEMO_STAFF]
+
+
+def _demo_diary(*, therapist, clients, now: datetime) -> None:
+    """Working hours, consents, a few bookings this week and one client due for reassessment."""
+    from django.utils import timezone
+
+    from appointments.models import AppointmentKind, AppointmentType, WorkingHours
+    from appointments.services import appointment_book
+    from careplans.services import care_plan_create
+    from clients.models import ConsentPurpose
+    from clients.services import consent_record
+
+    if WorkingHours.objects.filter(therapist=therapist).exists():
+        return  # already seeded
+    for weekday in range(6):  # Monday to Saturday, so the demo diary is never empty
+        WorkingHours.objects.create(therapist=therapist, weekday=weekday, start_time=time(8), end_time=time(19))
+    for client in clients:
+        for purpose in ConsentPurpose.values:
+            consent_record(client=client, purpose=purpose, granted=True, recorded_by=therapist, now=now,
+                           note="Demo data")
+    types = {t.kind: t for t in AppointmentType.objects.all()}
+    today = timezone.localdate(now)
+    plan = [  # (client, type, days from today, hour)
+        (clients[0], AppointmentKind.INITIAL_ASSESSMENT, 1, 9),
+        (clients[1], AppointmentKind.TREATMENT, 1, 11),
+        (clients[0], AppointmentKind.TREATMENT, 2, 15),
+        (clients[1], AppointmentKind.REASSESSMENT, 3, 10),
+    ]
+    for client, kind, days, hour in plan:
+        day = today + timedelta(days=days)
+        if day.weekday() == 6:
+            day += timedelta(days=1)
+        starts_at = timezone.make_aware(datetime.combine(day, time(hour)))
+        appointment_book(client=client, therapist=therapist, appointment_type=types[kind], starts_at=starts_at,
+                         now=now, created_by=therapist)
+    # Assessed seven weeks ago and never rebooked: shows on the recall list.
+    care_plan_create(client=clients[2], therapist=therapist, start_date=today - timedelta(weeks=7),
+                     goal="Run a parkrun PB without hip pain", created_by=therapist)

@@ -3,8 +3,11 @@ import subprocess
 import pytest
 import yaml
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
+from appointments.models import Appointment
+from careplans.selectors import recall_list
 from clients.models import Client
 from tests.conftest import PROJECT_ROOT
 
@@ -18,6 +21,9 @@ def test_seed_demo_prints_known_passwords_and_can_run_twice(capsys):
     assert User.objects.get(username="therapist").check_password("stride-physio-2026")
     assert User.objects.get(username="admin").is_staff
     assert Client.objects.count() == 3
+    # A living diary: bookings this week, and one client overdue for reassessment.
+    assert Appointment.objects.filter(therapist__username="therapist", status="BOOKED").count() == 4
+    assert [row.client.first_name for row in recall_list(now=timezone.now())] == ["Priya"]
 
 
 def test_compose_file_has_the_whole_stack_with_health_checks():
@@ -30,15 +36,22 @@ def test_compose_file_has_the_whole_stack_with_health_checks():
     assert "celery -A clinic worker" in services["worker"]["command"]
 
 
-def _compose_available() -> bool:
-    try:
-        return subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=30).returncode == 0
-    except FileNotFoundError:
-        return False
+def _compose_command() -> list[str] | None:
+    """`docker compose` (v2 plugin), else the standalone `docker-compose`, else None."""
+    for command in (["docker", "compose"], ["docker-compose"]):
+        try:
+            if subprocess.run([*command, "version"], capture_output=True, timeout=30).returncode == 0:
+                return command
+        except FileNotFoundError:
+            continue
+    return None
 
 
-@pytest.mark.skipif(not _compose_available(), reason="no `docker compose` client on this machine")
+COMPOSE = _compose_command()
+
+
+@pytest.mark.skipif(COMPOSE is None, reason="no docker compose client on this machine")
 def test_docker_compose_accepts_the_file():
-    result = subprocess.run(["docker", "compose", "config", "--quiet"], cwd=PROJECT_ROOT, capture_output=True,
+    result = subprocess.run([*COMPOSE, "config", "--quiet"], cwd=PROJECT_ROOT, capture_output=True,
                             text=True, timeout=60, env={"SECRET_KEY": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from core.services import demo_data_seed
 
@@ -7,7 +8,7 @@ class Command(BaseCommand):
     help = "Create demo staff (with known passwords) and a few demo clients. Safe to run twice."
 
     def handle(self, *args, **options):
-        accounts = demo_data_seed()
+        accounts = demo_data_seed(now=timezone.now())
         self.stdout.write(self.style.SUCCESS("Demo accounts (change these before real use):"))
         for username, password, role in accounts:
             self.stdout.write(f"  {role:<13} username: {username:<10} password: {password}")

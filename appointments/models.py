@@ -110,6 +110,9 @@ class BookedVia(models.TextChoices):
 
 
 class Appointment(TimeStampedModel):
+    # Free text that may name the client; blanked when the client's data is erased.
+    GDPR_ERASE_FIELDS = ("notes", "cancel_reason")
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="appointments")
     therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
     appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="appointments")
@@ -151,6 +154,8 @@ class Appointment(TimeStampedModel):
 
 class AppointmentStatusChange(models.Model):
     """History of an appointment: every booking, move and status change."""
+
+    GDPR_ERASE_FIELDS = ("note",)
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=10, choices=AppointmentStatus.choices, blank=True)

@@ -17,10 +17,10 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gait"
 TREADMILL = DATA / "treadmill_side_male.mp4"
 
 
-def write_clip(path, frames, fps=30, rotation=None, pts=None, audio_tone_hz=None):
-    """Encode RGB frames to H.264 MP4; optional display rotation, explicit pts, a sine track."""
+def write_clip(path, frames, fps=30, rotation=None, pts=None, audio_tone_hz=None, codec="libx264"):
+    """Encode RGB frames (H.264 by default); optional display rotation, explicit pts, a sine track."""
     with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
+        stream = container.add_stream(codec, rate=fps)
         stream.height, stream.width = frames[0].shape[:2]
         stream.pix_fmt = "yuv420p"
         stream.codec_context.time_base = Fraction(1, 1000)
@@ -103,6 +103,17 @@ def test_rotation_metadata_is_honoured(tmp_path, rotation):
     }
     expected = {90: "left", -90: "right", 180: "bottom"}[rotation]
     assert max(edges, key=edges.get) == expected
+
+
+def test_hevc_mov_portrait_like_a_phone(tmp_path):
+    """iPhone-style: HEVC in a .mov, stored landscape with a -90 degree display matrix."""
+    path = write_clip(tmp_path / "IMG_0001.MOV", marked_frames(75), rotation=-90, codec="libx265")
+    info = video.probe(path)
+    assert info.codec == "hevc"
+    assert (info.width, info.height) == (64, 96)
+    frames = list(video.iter_frames(path))
+    assert len(frames) == 75
+    assert frames[0].rgb.shape == (96, 64, 3)
 
 
 def test_variable_frame_rate_keeps_real_timestamps(tmp_path):

@@ -169,7 +169,6 @@ def _video_stream(container):
 def _first_frame(container, stream):
     try:
         for frame in container.decode(stream):
-            container.seek(0)  # leave the container usable for the caller
             return frame
     except av.error.FFmpegError as exc:
         raise GaitInputError(f"video is damaged and cannot be decoded ({_short(exc)})") from exc

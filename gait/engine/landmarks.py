@@ -97,7 +97,7 @@ class LandmarkSeries:
             width=int(data["width"]),
             height=int(data["height"]),
             view=view or None,
-            audio=data["audio"] if "audio" in data else None,
+            audio=data.get("audio", None),
             audio_rate=int(data["audio_rate"]) if "audio_rate" in data else None,
-            timestamps=data["timestamps"] if "timestamps" in data else None,
+            timestamps=data.get("timestamps", None),
         )

@@ -12,6 +12,7 @@ help:
 	@echo "make test        install everything and run the whole test suite against PostgreSQL"
 	@echo "make lint        ruff"
 	@echo "make bench-gait  gait engine speed and memory benchmark"
+	@echo "make bench-calendar  calendar, free-slot and booking-race benchmark on PostgreSQL"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,9 @@ format: $(VENV)/.installed-dev
 
 bench-gait: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_gait.py
+
+bench-calendar: $(VENV)/.installed-dev services
+	$(PY) benchmarks/bench_calendar.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

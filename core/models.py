@@ -18,9 +18,7 @@ class ClinicSettings(models.Model):
     reminder_hours_before = models.PositiveSmallIntegerField(
         default=48, validators=[MinValueValidator(1), MaxValueValidator(14 * 24)]
     )
-    late_cancellation_hours = models.PositiveSmallIntegerField(
-        default=24, validators=[MaxValueValidator(14 * 24)]
-    )
+    late_cancellation_hours = models.PositiveSmallIntegerField(default=24, validators=[MaxValueValidator(14 * 24)])
     reassessment_interval_weeks = models.PositiveSmallIntegerField(
         default=6, validators=[MinValueValidator(1), MaxValueValidator(52)]
     )
@@ -34,3 +32,16 @@ class ClinicSettings(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from gait.engine.errors import GaitInputError
+        from gait.engine.thresholds import finding_thresholds
+
+        try:
+            finding_thresholds(self.gait_threshold_overrides)
+        except (GaitInputError, TypeError, ValueError) as exc:
+            raise ValidationError(
+                {"gait_threshold_overrides": f'Not valid: {exc}. Use e.g. {{"trunk_lean": 8}}.'}
+            ) from exc

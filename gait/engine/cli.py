@@ -54,12 +54,13 @@ def build_parser(prog: str = "analyze_gait") -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
+def run(argv: list[str] | None = None, stdout=None, stderr=None, thresholds: dict | None = None) -> int:
+    """thresholds: a clinic's overrides of the default finding thresholds ({code: value})."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
         args = _parse(argv)
-        report = _analyse(args)
+        report = _analyse(args, thresholds)
         _write_json(report, args.json_out, stdout)
     except GaitInputError as exc:
         print(f"error: {_one_line(exc)}", file=stderr)
@@ -83,7 +84,7 @@ def _parse(argv):
     return args
 
 
-def _analyse(args) -> dict:
+def _analyse(args, thresholds: dict | None) -> dict:
     from .analyze import analyze_full
     from .landmarks import LandmarkSeries
 
@@ -97,7 +98,7 @@ def _analyse(args) -> dict:
         )
         if args.save_landmarks:
             series.save_npz(args.save_landmarks)
-    result = analyze_full(series, view=args.view)
+    result = analyze_full(series, view=args.view, thresholds=thresholds or None)
     if args.overlay or args.keyframes:
         from .overlay import write_keyframes, write_overlay
 

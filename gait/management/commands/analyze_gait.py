@@ -5,6 +5,16 @@ import sys
 from django.core.management.base import BaseCommand
 
 from gait.engine.cli import build_parser, run
+from gait.selectors import DatabaseError, gait_threshold_overrides
+
+
+def _clinic_thresholds() -> dict:
+    try:
+        return gait_threshold_overrides()
+    except DatabaseError:
+        # The engine itself needs no database; say so rather than fail or stay silent.
+        sys.stderr.write("note: clinic threshold overrides not read (no database); using the defaults\n")
+        return {}
 
 
 class Command(BaseCommand):
@@ -13,12 +23,12 @@ class Command(BaseCommand):
     def run_from_argv(self, argv):
         # The engine parses its own arguments and reports bad input as one line, exit 2;
         # Django's parser and traceback handling are deliberately bypassed.
-        sys.exit(run(argv[2:]))
+        sys.exit(run(argv[2:], thresholds=_clinic_thresholds()))
 
     def add_arguments(self, parser):
         parser.add_argument("args", nargs="*", help="analyze_gait arguments (see --help)")
 
     def handle(self, *args, **options):
-        code = run(list(args))
+        code = run(list(args), thresholds=_clinic_thresholds())
         if code:
             sys.exit(code)

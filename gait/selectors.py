@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.db import DatabaseError
-
 from core.selectors import clinic_settings
 
 
@@ -11,6 +9,3 @@ def gait_threshold_overrides() -> dict:
     Raises DatabaseError when the database is not reachable or not migrated.
     """
     return dict(clinic_settings().gait_threshold_overrides or {})
-
-
-__all__ = ["DatabaseError", "gait_threshold_overrides"]

@@ -3,17 +3,20 @@
 import sys
 
 from django.core.management.base import BaseCommand
+from django.db import OperationalError, ProgrammingError
 
 from gait.engine.cli import build_parser, run
-from gait.selectors import DatabaseError, gait_threshold_overrides
+from gait.selectors import gait_threshold_overrides
 
 
 def _clinic_thresholds() -> dict:
     try:
         return gait_threshold_overrides()
-    except DatabaseError:
+    except ProgrammingError:
+        return {}  # database not migrated yet: the clinic has no settings, defaults apply
+    except OperationalError:
         # The engine itself needs no database; say so rather than fail or stay silent.
-        sys.stderr.write("note: clinic threshold overrides not read (no database); using the defaults\n")
+        sys.stderr.write("note: clinic threshold overrides not read (database unreachable); using the defaults\n")
         return {}
 
 

@@ -1,10 +1,10 @@
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
+
+from core.decorators import staff_permission_required
 
 from .selectors import staff_list as select_staff
 
 
-@login_required
-@permission_required("accounts.view_user", raise_exception=True)
+@staff_permission_required("accounts.view_user")
 def staff_list(request):
     return render(request, "accounts/staff_list.html", {"staff": select_staff()})

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.roles import THERAPIST
+from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
 from . import selectors, services
@@ -47,8 +47,7 @@ def _calendar_therapist(request):
         raise Http404("No such therapist.") from None
 
 
-@login_required
-@permission_required("appointments.view_appointment", raise_exception=True)
+@staff_permission_required("appointments.view_appointment")
 def calendar(request):
     now = timezone.now()
     today = timezone.localdate(now, selectors.clinic_tz())
@@ -137,8 +136,7 @@ def _clash_context(exc: ApplicationError) -> dict:
     return {"clash_id": exc.extra.get("clashing_appointment_id")} if isinstance(exc, ConflictError) else {}
 
 
-@login_required
-@permission_required("appointments.add_appointment", raise_exception=True)
+@staff_permission_required("appointments.add_appointment")
 def appointment_new(request):
     initial = {key: request.GET[key] for key in ("therapist", "client", "date", "time") if request.GET.get(key)}
     if request.GET.get("type"):
@@ -197,15 +195,13 @@ def _detail_context(request, detail: dict, **forms) -> dict:
     return context
 
 
-@login_required
-@permission_required("appointments.view_appointment", raise_exception=True)
+@staff_permission_required("appointments.view_appointment")
 def appointment_detail(request, appointment_id):
     detail = _appointment_or_404(appointment_id)
     return render(request, "appointments/detail.html", _detail_context(request, detail))
 
 
-@login_required
-@permission_required("appointments.change_appointment", raise_exception=True)
+@staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_reschedule(request, appointment_id):
     detail = _appointment_or_404(appointment_id)
@@ -235,8 +231,7 @@ def appointment_reschedule(request, appointment_id):
     )
 
 
-@login_required
-@permission_required("appointments.change_appointment", raise_exception=True)
+@staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_cancel(request, appointment_id):
     detail = _appointment_or_404(appointment_id)
@@ -257,8 +252,7 @@ def appointment_cancel(request, appointment_id):
     return render(request, "appointments/detail.html", _detail_context(request, detail, cancel_form=form), status=400)
 
 
-@login_required
-@permission_required("appointments.change_appointment", raise_exception=True)
+@staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_mark(request, appointment_id):
     detail = _appointment_or_404(appointment_id)

@@ -4,7 +4,6 @@ once and makes one call into a selector or service; domain errors become message
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_get
+from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
 
 from . import selectors, services
@@ -44,16 +44,14 @@ def _clinical(user) -> bool:
 
 
 # Plans on a client -----------------------------------------------------------------------
-@login_required
-@permission_required("careplans.view_careplan", raise_exception=True)
+@staff_permission_required("careplans.view_careplan")
 def client_plans(request, client_id):
     client = _client_or_404(client_id)
     plans = selectors.care_plan_list(filters={"client": client.pk})
     return render(request, "careplans/client_plans.html", {"client": client, "plans": plans})
 
 
-@login_required
-@permission_required("careplans.add_careplan", raise_exception=True)
+@staff_permission_required("careplans.add_careplan")
 def plan_create(request, client_id):
     client = _client_or_404(client_id)
     initial = {"start_date": timezone.localdate(), "therapist": request.user.pk}
@@ -71,8 +69,7 @@ def plan_create(request, client_id):
     return render(request, "careplans/plan_form.html", {"form": form, "client": client, "title": "New care plan"})
 
 
-@login_required
-@permission_required("careplans.view_careplan", raise_exception=True)
+@staff_permission_required("careplans.view_careplan")
 def plan_detail(request, plan_id):
     plan = _plan_or_404(plan_id)
     now = timezone.now()
@@ -87,8 +84,7 @@ def plan_detail(request, plan_id):
     return render(request, "careplans/plan_detail.html", context)
 
 
-@login_required
-@permission_required("careplans.change_careplan", raise_exception=True)
+@staff_permission_required("careplans.change_careplan")
 def plan_edit(request, plan_id):
     plan = _plan_or_404(plan_id)
     initial = {
@@ -114,8 +110,7 @@ def plan_edit(request, plan_id):
     )
 
 
-@login_required
-@permission_required("careplans.change_careplan", raise_exception=True)
+@staff_permission_required("careplans.change_careplan")
 @require_POST
 def plan_status(request, plan_id):
     plan = _plan_or_404(plan_id)
@@ -128,8 +123,7 @@ def plan_status(request, plan_id):
     return redirect("careplans:detail", plan_id=plan.pk)
 
 
-@login_required
-@permission_required(RECALL_PERMS, raise_exception=True)
+@staff_permission_required(RECALL_PERMS)
 @require_POST
 def plan_invite(request, plan_id):
     """Email the client a single-use link to pick a reassessment slot."""
@@ -154,8 +148,7 @@ def _next_or(request, default: str) -> str:
 
 
 # Recall list ---------------------------------------------------------------------------------
-@login_required
-@permission_required(RECALL_PERMS, raise_exception=True)
+@staff_permission_required(RECALL_PERMS)
 def recalls(request):
     now = timezone.now()
     error = None
@@ -174,8 +167,7 @@ def recalls(request):
     )
 
 
-@login_required
-@permission_required(RECALL_PERMS, raise_exception=True)
+@staff_permission_required(RECALL_PERMS)
 @require_POST
 def recall_book(request, plan_id):
     plan = _plan_or_404(plan_id)

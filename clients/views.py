@@ -4,7 +4,6 @@ messages or form errors."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
 
 from . import selectors, services
@@ -26,8 +26,7 @@ def _client_or_404(client_id):
         raise Http404("No such client.") from None
 
 
-@login_required
-@permission_required("clients.view_client", raise_exception=True)
+@staff_permission_required("clients.view_client")
 def client_list(request):
     filters = request.GET.dict()
     filters.pop("page", None)
@@ -46,8 +45,7 @@ def client_list(request):
     )
 
 
-@login_required
-@permission_required("clients.view_client", raise_exception=True)
+@staff_permission_required("clients.view_client")
 def client_detail(request, client_id):
     try:
         profile = selectors.client_profile(client_id=client_id, user=request.user)
@@ -58,8 +56,7 @@ def client_detail(request, client_id):
     return render(request, "clients/client_detail.html", profile)
 
 
-@login_required
-@permission_required("clients.add_client", raise_exception=True)
+@staff_permission_required("clients.add_client")
 def client_create(request):
     clinical = request.user.has_perm("clients.view_clinical")
     form = ClientForm(request.POST or None, clinical=clinical)
@@ -82,8 +79,7 @@ def client_create(request):
     return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
 
 
-@login_required
-@permission_required("clients.change_client", raise_exception=True)
+@staff_permission_required("clients.change_client")
 def client_edit(request, client_id):
     client = _client_or_404(client_id)
     clinical = request.user.has_perm("clients.view_clinical")
@@ -110,8 +106,7 @@ def client_edit(request, client_id):
     )
 
 
-@login_required
-@permission_required("clients.change_client", raise_exception=True)
+@staff_permission_required("clients.change_client")
 @require_POST
 def client_archive(request, client_id):
     client = _client_or_404(client_id)
@@ -123,8 +118,7 @@ def client_archive(request, client_id):
     return redirect("clients:detail", client_id=client.pk)
 
 
-@login_required
-@permission_required("clients.change_client", raise_exception=True)
+@staff_permission_required("clients.change_client")
 @require_POST
 def client_unarchive(request, client_id):
     client = _client_or_404(client_id)
@@ -136,8 +130,7 @@ def client_unarchive(request, client_id):
     return redirect("clients:detail", client_id=client.pk)
 
 
-@login_required
-@permission_required("clients.add_consent", raise_exception=True)
+@staff_permission_required("clients.add_consent")
 @require_POST
 def consent_record(request, client_id):
     client = _client_or_404(client_id)
@@ -162,8 +155,7 @@ def consent_record(request, client_id):
     return redirect("clients:detail", client_id=client.pk)
 
 
-@login_required
-@permission_required("clients.export_client", raise_exception=True)
+@staff_permission_required("clients.export_client")
 def client_export(request, client_id):
     client = _client_or_404(client_id)
     export = services.client_export(client=client, exported_by=request.user, now=timezone.now())
@@ -172,15 +164,16 @@ def client_export(request, client_id):
     return response
 
 
-@login_required
-@permission_required("clients.erase_client", raise_exception=True)
+@staff_permission_required("clients.erase_client")
 def client_erase(request, client_id):
     client = _client_or_404(client_id)
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.client_erase(
-                client=client, erased_by=request.user, now=timezone.now(),
+                client=client,
+                erased_by=request.user,
+                now=timezone.now(),
                 confirmation=form.cleaned_data["confirmation"],
             )
         except services.ErasureNotConfirmed as exc:
@@ -191,4 +184,3 @@ def client_erase(request, client_id):
             messages.success(request, f"The personal data of client #{client.pk} was erased.")
             return redirect("clients:list")
     return render(request, "clients/client_erase.html", {"client": client, "form": form})
-

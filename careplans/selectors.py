@@ -280,8 +280,9 @@ def _user(user_id):
 def recall_counts(*, today: date) -> dict:
     """For the home page: how many unbooked reassessments are overdue or due today, and due soon."""
     start = datetime.combine(today, time.min, tzinfo=clinic_tz())
+    due_now = recall_list(now=start, within_days=0).count()
     return {
-        "due_now": recall_list(now=start, within_days=0).count(),
-        "due_soon": recall_list(now=start).count(),
+        "due_now": due_now,
+        "due_soon": recall_list(now=start).count() - due_now,
         "within_days": recall_within_days_default(),
     }

@@ -8,5 +8,10 @@ def staff_list() -> QuerySet[User]:
     return User.objects.filter(is_active=True).prefetch_related("groups").order_by("last_name", "first_name")
 
 
+def is_therapist(user) -> bool:
+    """An active member of staff with the Therapist role."""
+    return user is not None and user.is_active and user.groups.filter(name=THERAPIST).exists()
+
+
 def therapist_list() -> QuerySet[User]:
     return staff_list().filter(groups__name=THERAPIST)

@@ -6,12 +6,12 @@ def today_section(user, today):
     """Home page: the therapist's own appointments today, or the whole clinic's for other staff."""
     if not user.has_perm("appointments.view_appointment"):
         return None
+    from accounts.selectors import is_therapist
+
     from .selectors import appointments_today
 
     appointments = appointments_today(user=user, today=today)
-    from accounts.roles import THERAPIST
-
-    own = any(group.name == THERAPIST for group in user.groups.all())
+    own = is_therapist(user)
     return {
         "title": "Your appointments today" if own else "Appointments today",
         "template": "appointments/_today.html",

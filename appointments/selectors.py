@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from accounts.roles import THERAPIST
-from accounts.selectors import therapist_list
+from accounts.selectors import is_therapist, therapist_list
 from clients.models import Client
 from core.exceptions import NotFoundError
 
@@ -29,6 +30,11 @@ from .models import (
 
 def clinic_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_display(moment: datetime) -> str:
+    """An instant as clinic wall-clock time for messages, e.g. 'Tue 3 Nov 2026 10:00'."""
+    return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
 
 
 def overlapping(*, starts_at: datetime, ends_at: datetime, therapist=None, room=None, exclude_id=None) -> QuerySet:
@@ -371,7 +377,7 @@ def appointments_today(*, user, today: date) -> list[Appointment]:
     start = scheduling.local(today, datetime.min.time(), tz)
     end = scheduling.local(today + timedelta(days=1), datetime.min.time(), tz)
     qs = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
-    if user.groups.filter(name=THERAPIST).exists():
+    if is_therapist(user):
         qs = qs.filter(therapist=user)
     return list(qs.select_related("client", "therapist", "appointment_type", "room").order_by("starts_at", "id"))
 

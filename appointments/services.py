@@ -10,9 +10,9 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.formats import date_format
 
-from accounts.roles import THERAPIST
+from accounts.selectors import is_therapist
+from clients.selectors import client_is_bookable
 from core.exceptions import ApplicationError, ConflictError
 from core.selectors import clinic_settings
 
@@ -28,23 +28,28 @@ from .models import (
     Reminder,
     WorkingHours,
 )
-from .selectors import clinic_tz, overlapping, reminders_due, therapist_available_intervals, treadmill_room
+from .selectors import (
+    clinic_tz,
+    local_display,
+    overlapping,
+    reminders_due,
+    therapist_available_intervals,
+    treadmill_room,
+)
 
 
 class BookingError(ApplicationError):
     code = "booking_refused"
 
 
-def _local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
-
-
 def _check_therapist(therapist) -> None:
-    if therapist is None or not therapist.is_active or not therapist.groups.filter(name=THERAPIST).exists():
+    if not is_therapist(therapist):
         raise BookingError("Unknown therapist: choose an active member of staff with the Therapist role.")
 
 
 def _check_client(client) -> None:
+    if client_is_bookable(client):
+        return
     if client.erased_at is not None:
         raise BookingError("This client's record has been erased and cannot be booked.")
     if client.archived_at is not None:
@@ -57,7 +62,7 @@ def _check_time(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     if ends_at <= starts_at:
         raise BookingError("The appointment must end after it starts.")
     if starts_at < now:
-        raise BookingError(f"{_local(starts_at)} is in the past.")
+        raise BookingError(f"{local_display(starts_at)} is in the past.")
 
 
 def _check_working_hours(therapist, starts_at: datetime, ends_at: datetime) -> None:
@@ -68,7 +73,7 @@ def _check_working_hours(therapist, starts_at: datetime, ends_at: datetime) -> N
     hours = ", ".join(
         f"{timezone.localtime(s, clinic_tz()):%H:%M}–{timezone.localtime(e, clinic_tz()):%H:%M}" for s, e in intervals
     )
-    when = f"{_local(starts_at)}–{timezone.localtime(ends_at, clinic_tz()):%H:%M}"
+    when = f"{local_display(starts_at)}–{timezone.localtime(ends_at, clinic_tz()):%H:%M}"
     if hours:
         raise BookingError(f"Outside {therapist.display_name}'s working hours: {when} is not within {hours}.")
     raise BookingError(f"Outside {therapist.display_name}'s working hours: they are not working on {when[:15]}.")
@@ -94,7 +99,7 @@ def _raise_clash(*, therapist, room, starts_at, ends_at, exclude_id=None) -> Non
     what = "the therapist" if clash.therapist_id == therapist.id else f"the {clash.room.name}"
     raise ConflictError(
         f"Clashes with appointment #{clash.id} ({clash.appointment_type.name} for {clash.client.full_name}, "
-        f"{_local(clash.starts_at)}–{timezone.localtime(clash.ends_at, clinic_tz()):%H:%M}), which already uses {what}.",
+        f"{local_display(clash.starts_at)}–{timezone.localtime(clash.ends_at, clinic_tz()):%H:%M}), which already uses {what}.",
         extra={"clashing_appointment_id": clash.id},
     )
 
@@ -220,7 +225,7 @@ def appointment_reschedule(
     _raise_clash(
         therapist=therapist, room=appointment.room, starts_at=starts_at, ends_at=ends_at, exclude_id=appointment.id
     )
-    old = _local(appointment.starts_at)
+    old = local_display(appointment.starts_at)
     appointment.therapist, appointment.starts_at, appointment.ends_at = therapist, starts_at, ends_at
     _save_or_clash(appointment, exclude_id=appointment.id)
     _record(appointment, from_status=appointment.status, now=now, by=changed_by, note=f"Moved from {old}")
@@ -281,7 +286,7 @@ def _reminder_still_due(appointment: Appointment, now: datetime) -> bool:
 
 def _reminder_message(appointment: Appointment, *, now: datetime) -> EmailMessage:
     clinic = clinic_settings().name
-    when = _local(appointment.starts_at)
+    when = local_display(appointment.starts_at)
     body = (
         f"Dear {appointment.client.first_name},\n\n"
         f"This is a reminder of your {appointment.appointment_type.name.lower()} with "
@@ -364,7 +369,7 @@ def _save_validated(instance, data: dict):
 
 def _check_availability_therapist(data: dict) -> None:
     therapist = data.get("therapist")
-    if therapist is not None and not therapist.groups.filter(name=THERAPIST).exists():
+    if therapist is not None and not is_therapist(therapist):
         raise ValidationError({"therapist": ["Choose a member of staff with the Therapist role."]})
 
 

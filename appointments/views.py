@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.roles import THERAPIST
+from accounts.selectors import is_therapist
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
@@ -37,8 +37,7 @@ def _calendar_therapist(request):
     """None = whole clinic. Therapists see their own calendar unless they ask for another."""
     value = request.GET.get("therapist")
     if value is None:
-        is_therapist = any(g.name == THERAPIST for g in request.user.groups.all())
-        return request.user if is_therapist else None
+        return request.user if is_therapist(request.user) else None
     if value in ("", "all"):
         return None
     try:

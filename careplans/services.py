@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
-from accounts.roles import THERAPIST
+from accounts.selectors import is_therapist
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType, BookedVia
-from appointments.selectors import clinic_tz, free_slots
+from appointments.selectors import clinic_tz, free_slots, local_display
 from appointments.services import appointment_book
 from clients.models import ConsentPurpose
 from clients.selectors import client_is_bookable
@@ -69,17 +69,8 @@ class SlotTaken(SelfBookingError):
     code = "slot_taken"
 
 
-def _local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
-
-
 def _check_therapist(therapist) -> None:
-    if (
-        therapist is None
-        or not isinstance(therapist, User)
-        or not therapist.is_active
-        or not therapist.groups.filter(name=THERAPIST).exists()
-    ):
+    if not isinstance(therapist, User) or not is_therapist(therapist):
         raise CarePlanError("Unknown therapist: choose an active member of staff with the Therapist role.")
 
 
@@ -376,7 +367,7 @@ def recall_book(*, plan: CarePlan, therapist_id, starts_at: datetime, now: datet
     already = selectors.future_reassessments(client=plan.client, now=now).first()
     if already is not None:
         raise ConflictError(
-            f"{plan.client.full_name} already has a reassessment booked for {_local(already.starts_at)}.",
+            f"{plan.client.full_name} already has a reassessment booked for {local_display(already.starts_at)}.",
             extra={"appointment_id": already.id},
         )
     rtype = selectors.reassessment_type()
@@ -417,7 +408,7 @@ def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None
     already = selectors.future_reassessments(client=client, now=now).first()
     if already is not None:
         raise ConflictError(
-            f"{client.full_name} already has a reassessment booked for {_local(already.starts_at)}.",
+            f"{client.full_name} already has a reassessment booked for {local_display(already.starts_at)}.",
             extra={"appointment_id": already.id},
         )
     # The plan's therapist first (one a day); other therapists only make up the number.

@@ -86,3 +86,12 @@ def test_embedded_defaults_need_no_services(tmp_path):
     assert result.stdout.split() == [
         "wal", "django.db.backends.sqlite3", "filesystem://", "django.core.mail.backends.filebased.EmailBackend",
     ]
+
+
+@pytest.mark.django_db
+def test_health_check_answers_over_plain_http_and_reveals_nothing(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/accounts/login/").status_code == 301  # everything else goes to https
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

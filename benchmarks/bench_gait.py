@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA = ROOT.parent / "shared" / "data" / "gait"
+DATA = ROOT / "tests" / "data" / "gait"
 TREADMILL = DATA / "treadmill_side_male.mp4"
 REFERENCE_CADENCE = 168.9
 CACHE = Path(tempfile.gettempdir()) / "stridewell-bench"

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from tests.factories import ClientFactory, ClinicAdminFactory, ReceptionistFactory, TherapistFactory, UserFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_GAIT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "gait"
+GAIT_TEST_DATA = PROJECT_ROOT / "tests" / "data" / "gait"
 
 
 @pytest.fixture(autouse=True)
@@ -160,4 +160,4 @@ def login(page, live_server):
     return do_login
 
 
-__all__ = ["ClientFactory", "SHARED_GAIT_DATA"]
+__all__ = ["ClientFactory", "GAIT_TEST_DATA"]

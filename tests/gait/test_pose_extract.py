@@ -11,7 +11,7 @@ import pytest
 from gait.engine.extract import _interpolate_skipped, extract_landmarks, landmarks_for_span
 from gait.engine.landmarks import LandmarkSeries
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gait"
+DATA = Path(__file__).resolve().parents[1] / "data" / "gait"
 TREADMILL = DATA / "treadmill_side_male.mp4"
 MAJOR_JOINTS = [11, 12, 23, 24, 25, 26, 27, 28]  # shoulders, hips, knees, ankles
 SEAM = 180  # two chunks of 6 s at 30 fps

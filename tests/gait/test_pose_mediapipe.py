@@ -12,7 +12,7 @@ import pytest
 from gait.engine import video
 from gait.engine.pose import PoseEstimator, keep_main_person
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gait"
+DATA = Path(__file__).resolve().parents[1] / "data" / "gait"
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import pytest
 from gait.engine import video
 from gait.engine.errors import GaitInputError
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gait"
+DATA = Path(__file__).resolve().parents[1] / "data" / "gait"
 TREADMILL = DATA / "treadmill_side_male.mp4"
 
 

@@ -39,6 +39,7 @@ def note(request, appointment_id):
     form = NoteForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
+        status = 400
         sign = request.POST.get("action") == "sign"
         if not (page["can_sign"] if sign else page["can_write"]):
             raise PermissionDenied
@@ -50,11 +51,11 @@ def note(request, appointment_id):
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status_code
             else:
                 messages.success(request, "Note signed. It is now locked; changes are amendments." if note.is_signed
                                  else "Draft saved.")
                 return redirect("records:note", appointment_id=appointment_id)
-        status = 409 if form.non_field_errors() else 400
     context = {**page, "form": form, "amendment_form": AmendmentForm()}
     return render(request, "records/note.html", context, status=status)
 

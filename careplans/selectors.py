@@ -315,6 +315,7 @@ def client_care_plans_timeline(*, client, user, now: datetime, limit: int | None
                 title=f"Care plan with {plan.therapist.display_name}, every {plan.reassessment_interval_weeks} weeks",
                 status=status,
                 url=reverse("careplans:detail", args=[plan.pk]),
+                all_day=True,
             )
         )
     return entries

@@ -35,6 +35,7 @@ class TimelineEntry:
     status: str = ""
     url: str = ""
     clinical: bool = False
+    all_day: bool = False  # a date without a time of day (e.g. a care plan's start)
 
 
 def register_timeline_source(source) -> None:

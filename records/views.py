@@ -30,6 +30,11 @@ def _add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
+def _write_perms(note, sign: bool) -> list[str]:
+    perms = ["records.change_treatmentnote" if note else "records.add_treatmentnote"]
+    return [*perms, "records.sign_treatmentnote"] if sign else perms
+
+
 @staff_permission_required(selectors.VIEW_PERM)
 def note(request, appointment_id):
     """The appointment's note: read it, write or edit the draft, and sign it."""
@@ -39,10 +44,10 @@ def note(request, appointment_id):
     form = NoteForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        status = 400
         sign = request.POST.get("action") == "sign"
-        if not (page["can_sign"] if sign else page["can_write"]):
+        if not request.user.has_perms(_write_perms(note, sign)):
             raise PermissionDenied
+        status = 400
         if form.is_valid():
             try:
                 note = services.note_save(
@@ -50,6 +55,8 @@ def note(request, appointment_id):
                     now=timezone.now(), sign=sign,
                 )
             except ApplicationError as exc:
+                # The form is shown again with what was typed (e.g. a colleague signed the note
+                # meanwhile: the text can go into an amendment), never lost.
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:

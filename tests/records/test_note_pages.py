@@ -54,7 +54,9 @@ def test_therapist_writes_saves_and_signs_a_note(client, attended, theo):
 def test_a_signed_note_is_not_changed_by_a_posted_form(client, signed_note, theo):
     client.force_login(theo)
     response = client.post(note_url(signed_note.appointment), {"subjective": "rewritten", "action": "save"})
-    assert response.status_code == 403
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "This note is signed" in page and "rewritten" in page  # what was typed is not lost
     signed_note.refresh_from_db()
     assert signed_note.subjective == SECRET
 
@@ -85,7 +87,8 @@ def test_note_of_an_appointment_not_attended_cannot_be_written(client, book, the
     client.force_login(theo)
     page = client.get(note_url(visit)).content.decode()
     assert "once the appointment is marked attended" in page and "Save draft" not in page
-    assert client.post(note_url(visit), {"subjective": "x", "action": "save"}).status_code == 403
+    refused = client.post(note_url(visit), {"subjective": "x", "action": "save"})
+    assert refused.status_code == 409 and "attended appointment" in refused.content.decode()
     assert not TreatmentNote.objects.exists()
 
 
@@ -153,3 +156,19 @@ def test_appointment_page_shows_reception_no_note(client, signed_note):
     page = client.get(f"/appointments/{appointment.pk}/").content.decode()
     assert f'href="/clients/{appointment.client_id}/"' in page
     assert "Treatment note" not in page and note_url(appointment) not in page and SECRET not in page
+
+
+@pytest.mark.django_db
+def test_roles_give_notes_to_therapists_only_and_nobody_deletes_them():
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import CLINIC_ADMIN, RECEPTION, THERAPIST
+
+    def records_perms(role):
+        return {p.codename for p in Group.objects.get(name=role).permissions.filter(content_type__app_label="records")}
+
+    assert records_perms(THERAPIST) == {
+        "view_treatmentnote", "add_treatmentnote", "change_treatmentnote", "sign_treatmentnote",
+        "view_treatmentnoteamendment", "add_treatmentnoteamendment",
+    }
+    assert records_perms(RECEPTION) == records_perms(CLINIC_ADMIN) == set()

@@ -28,7 +28,11 @@ class CareplansConfig(AppConfig):
 
     def ready(self):
         from appointments.signals import assessment_attended
+        from clients.timeline import register_timeline_source
         from core.selectors import register_today_section
+
+        from .selectors import client_care_plans_timeline
 
         register_today_section(today_section)
         assessment_attended.connect(schedule_next_reassessment, dispatch_uid="careplans.schedule_next_reassessment")
+        register_timeline_source(client_care_plans_timeline)

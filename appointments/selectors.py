@@ -2,21 +2,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.selectors import is_therapist, therapist_list
-from clients.models import Client
 from clients.timeline import TimelineEntry
+from core.clinic_time import clinic_tz
 from core.exceptions import NotFoundError
 
 from . import scheduling
+from .filters import AppointmentFilter
 from .models import (
     OCCUPYING_STATUSES,
     Appointment,
@@ -28,15 +25,6 @@ from .models import (
     Room,
     WorkingHours,
 )
-
-
-def clinic_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_display(moment: datetime) -> str:
-    """An instant as clinic wall-clock time for messages, e.g. 'Tue 3 Nov 2026 10:00'."""
-    return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
 
 
 def overlapping(*, starts_at: datetime, ends_at: datetime, therapist=None, room=None, exclude_id=None) -> QuerySet:
@@ -322,8 +310,6 @@ def calendar_get(
 
 def appointment_list(*, filters: dict | None = None) -> QuerySet[Appointment]:
     """Appointments filtered by AppointmentFilter (therapist, client, status, date_from, date_to)."""
-    from .filters import AppointmentFilter
-
     qs = Appointment.objects.select_related("client", "therapist", "appointment_type", "room").order_by(
         "starts_at", "id"
     )
@@ -393,20 +379,6 @@ def appointment_history(*, appointment: Appointment) -> QuerySet[AppointmentStat
 
 def therapists_for_booking() -> QuerySet:
     return therapist_list()
-
-
-def therapist_get(*, therapist_id):
-    """An active therapist by id, or NotFoundError."""
-    try:
-        return therapist_list().get(pk=therapist_id)
-    except (ValueError, TypeError, therapist_list().model.DoesNotExist):
-        raise NotFoundError(f"Unknown therapist: {therapist_id}.") from None
-
-
-def bookable_clients() -> QuerySet[Client]:
-    return Client.objects.filter(archived_at__isnull=True, erased_at__isnull=True).order_by(
-        "last_name", "first_name", "id"
-    )
 
 
 def appointments_today(*, user, today: date) -> list[Appointment]:

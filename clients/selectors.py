@@ -1,5 +1,5 @@
-"""Reads about clients. Other apps call `client_has_consent`, `client_is_bookable` and
-`client_get`; the client pages and API call the rest."""
+"""Reads about clients. Other apps call `client_has_consent`, `client_is_bookable`,
+`client_not_bookable_reason` and `client_get`; the client pages and API call the rest."""
 
 from __future__ import annotations
 
@@ -37,9 +37,28 @@ def client_get(*, client_id, include_archived: bool = True) -> Client:
         raise NotFoundError("No such client.") from None
 
 
+def client_not_bookable_reason(client: Client) -> str | None:
+    """Why no new appointments (or care plans) may be booked for this client, or None if they may.
+
+    The one wording of the rule: booking, care plans and the clients app all refuse with it.
+    """
+    if client.erased_at is not None:
+        return "This client's record has been erased and cannot be booked."
+    if client.archived_at is not None:
+        return "This client is archived; restore the client before booking."
+    return None
+
+
 def client_is_bookable(client: Client) -> bool:
     """May new appointments be booked for this client? Not when archived or erased."""
-    return client.archived_at is None and client.erased_at is None
+    return client_not_bookable_reason(client) is None
+
+
+def bookable_client_list() -> QuerySet[Client]:
+    """The clients `client_is_bookable` allows, by name (for choosing whom to book)."""
+    return Client.objects.filter(archived_at__isnull=True, erased_at__isnull=True).order_by(
+        "last_name", "first_name", "id"
+    )
 
 
 def client_probable_duplicates(*, first_name: str, last_name: str, date_of_birth, exclude_id=None) -> QuerySet[Client]:

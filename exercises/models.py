@@ -5,6 +5,8 @@ illustration and the cue's wording, so later library edits (or deleting an exerc
 change what a client was given.
 """
 
+import math
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -76,8 +78,9 @@ class Exercise(TimeStampedModel):
 
 
 def metronome_figures(cadence_spm: float) -> tuple[int, int]:
-    """Metronome settings for a cadence increase: +5 % and +10 %, in whole steps per minute."""
-    return round(cadence_spm * 1.05), round(cadence_spm * 1.10)
+    """Metronome settings for a cadence increase: +5 % and +10 %, in whole steps per minute
+    (halves round up, as a person would: 170 + 5 % = 178.5 -> 179)."""
+    return math.floor(cadence_spm * 1.05 + 0.5), math.floor(cadence_spm * 1.10 + 0.5)
 
 
 class RetrainingCue(TimeStampedModel):

@@ -111,7 +111,7 @@ def _programmes() -> QuerySet[Programme]:
 
 def programme_list(*, client) -> QuerySet[Programme]:
     """The client's programmes: drafts first, then issued versions newest first."""
-    return _programmes().filter(client=client).order_by("-status", "-version", "-id")
+    return _programmes().filter(client=client).order_by("status", "-version", "-id")  # DRAFT < ISSUED
 
 
 def programme_get(*, programme_id) -> Programme:

@@ -43,10 +43,14 @@ class ProgrammeIssued(ConflictError):
 
 
 # Library -------------------------------------------------------------------------------------
+# Words the library's URLs use (/exercises/new/, /exercises/cues/ ...), never an exercise's slug.
+RESERVED_SLUGS = {"new", "cues", "clients", "programmes"}
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "exercise"
     slug, n = base, 2
-    while Exercise.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Exercise.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -57,7 +57,7 @@ def test_an_exercise_needs_reps_or_a_hold(library):
                                 default_reps=None, default_hold_seconds=None)
 
 
-@pytest.mark.parametrize(("cadence", "figures"), [(160, (168, 176)), (172, (181, 189)), (150.4, (158, 165))])
+@pytest.mark.parametrize(("cadence", "figures"), [(160, (168, 176)), (170, (179, 187)), (172, (181, 189)), (150.4, (158, 165))])
 def test_metronome_figures_are_plus_5_and_plus_10_percent_rounded(cadence, figures):
     assert metronome_figures(cadence) == figures
 

@@ -39,8 +39,8 @@ class ExerciseForm(forms.Form):
 class FocusForm(forms.Form):
     """What the programme should address: one checkbox per code, a side for the sided ones."""
 
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   help_text="The next reassessment (from the care plan when there is one).")
     measured_cadence = forms.IntegerField(min_value=100, max_value=250, required=False,
                                           label="Measured cadence (steps/min)",
@@ -92,8 +92,8 @@ LineFormSet = forms.formset_factory(LineForm, extra=0)
 
 
 class DraftForm(forms.Form):
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     notes = forms.CharField(required=False, label="Advice for the client", widget=forms.Textarea(attrs={"rows": 2}))
 
 

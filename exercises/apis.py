@@ -297,7 +297,7 @@ class ProgrammeListCreateApi(APIView):
         client_id = request.query_params.get("client")
         if not client_id:
             raise serializers.ValidationError({"client": ["Give the client's id."]})
-        programmes = selectors.programme_list(client=client_get(client_id=client_id))
+        programmes = selectors.programme_list(client=client_get(client_id=client_id), with_lines=True)
         paginator = Pagination()
         page = paginator.paginate_queryset(programmes, request, view=self)
         return paginator.get_paginated_response(ProgrammeOutputSerializer(page, many=True).data)

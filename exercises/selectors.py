@@ -109,9 +109,12 @@ def _programmes() -> QuerySet[Programme]:
     )
 
 
-def programme_list(*, client) -> QuerySet[Programme]:
-    """The client's programmes: drafts first, then issued versions newest first."""
-    return _programmes().filter(client=client).order_by("status", "-version", "-id")  # DRAFT < ISSUED
+def programme_list(*, client, with_lines: bool = False) -> QuerySet[Programme]:
+    """The client's programmes: drafts first, then issued versions newest first; their lines
+    only when asked (the page lists headings, the API gives everything)."""
+    programmes = _programmes() if with_lines else Programme.objects.filter(client__erased_at__isnull=True).select_related(
+        "therapist", "issued_by")
+    return programmes.filter(client=client).order_by("status", "-version", "-id")  # DRAFT < ISSUED
 
 
 def programme_get(*, programme_id) -> Programme:

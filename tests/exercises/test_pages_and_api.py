@@ -60,7 +60,7 @@ def test_reception_and_admins_get_403_on_every_page_and_see_no_programme_link(cl
         for url in pages["post"]:
             assert client.post(url, {"hidden": "true"}).status_code == 403, url
         home = client.get(f"/clients/{draft.client_id}/").content.decode()
-        assert "Exercise programmes" not in home and ">Exercises<" not in home
+        assert "Exercise programme" not in home and ">Exercises<" not in home  # no link, no timeline entry
     assert not Exercise.objects.filter(hidden=True).exists()
 
 

@@ -15,6 +15,15 @@ def local_datetime(day, at) -> datetime:
     return datetime.combine(day, at, tzinfo=clinic_tz())
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser date input: its value must be ISO (2026-12-03), whatever the display locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class TherapistChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -30,7 +39,7 @@ class BookForm(forms.Form):
     client = ClientChoiceField(queryset=bookable_clients())
     therapist = TherapistChoiceField(queryset=therapists_for_booking())
     appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.order_by("name"), label="Type")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=IsoDateInput())
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
     room = forms.ModelChoiceField(
         queryset=Room.objects.order_by("name"), required=False, help_text="Gait appointments get the treadmill room."
@@ -43,7 +52,7 @@ class BookForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     therapist = TherapistChoiceField(queryset=therapists_for_booking())
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=IsoDateInput())
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
 
     def starts_at(self) -> datetime:

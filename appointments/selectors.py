@@ -37,6 +37,11 @@ def local_display(moment: datetime) -> str:
     return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
 
 
+def local_day_display(day: date) -> str:
+    """A date the way every page and message shows it, e.g. 'Tue 3 Nov 2026'."""
+    return date_format(day, "D j M Y")
+
+
 def overlapping(*, starts_at: datetime, ends_at: datetime, therapist=None, room=None, exclude_id=None) -> QuerySet:
     """Occupying appointments of the therapist or the room that overlap [starts_at, ends_at)."""
     who = Q()

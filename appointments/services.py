@@ -30,6 +30,7 @@ from .models import (
 )
 from .selectors import (
     clinic_tz,
+    local_day_display,
     local_display,
     overlapping,
     reminders_due,
@@ -76,7 +77,9 @@ def _check_working_hours(therapist, starts_at: datetime, ends_at: datetime) -> N
     when = f"{local_display(starts_at)}–{timezone.localtime(ends_at, clinic_tz()):%H:%M}"
     if hours:
         raise BookingError(f"Outside {therapist.display_name}'s working hours: {when} is not within {hours}.")
-    raise BookingError(f"Outside {therapist.display_name}'s working hours: they are not working on {when[:15]}.")
+    raise BookingError(
+        f"Outside {therapist.display_name}'s working hours: they are not working on {local_day_display(day)}."
+    )
 
 
 def _room_for(appointment_type: AppointmentType, room):
@@ -250,7 +253,11 @@ def appointment_cancel(*, appointment: Appointment, reason: str, now: datetime, 
 
 @transaction.atomic
 def appointment_mark(*, appointment: Appointment, status: str, now: datetime, changed_by=None) -> Appointment:
-    """Mark a booked appointment attended or a no-show (not before it has started)."""
+    """Mark a booked appointment attended or a no-show (not before it has started).
+
+    An attended (re)assessment schedules the next reassessment; what happened is on the returned
+    appointment's `follow_up` (a careplans ScheduleResult, with a `summary` for staff), else None.
+    """
     if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
         raise BookingError("An appointment can only be marked attended or no-show.")
     appointment = _locked(appointment)
@@ -260,11 +267,12 @@ def appointment_mark(*, appointment: Appointment, status: str, now: datetime, ch
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     _record(appointment, from_status=AppointmentStatus.BOOKED, now=now, by=changed_by)
+    appointment.follow_up = None
     if status == AppointmentStatus.ATTENDED and appointment.appointment_type.is_assessment:
         # Imported here: care plans build on appointments, not the other way round.
         from careplans.services import reassessment_schedule_next
 
-        reassessment_schedule_next(appointment=appointment, now=now)
+        appointment.follow_up = reassessment_schedule_next(appointment=appointment, now=now)
     return appointment
 
 

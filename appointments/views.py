@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -159,8 +159,8 @@ def appointment_new(request):
             form.add_error(None, exc.message)
             extra = _clash_context(exc)
         else:
-            local = timezone.localtime(appointment.starts_at, selectors.clinic_tz())
-            messages.success(request, f"Booked {appointment.client.full_name} on {local:%a %d %b %Y %H:%M}.")
+            when = selectors.local_display(appointment.starts_at)
+            messages.success(request, f"Booked {appointment.client.full_name} on {when}.")
             return redirect(_calendar_url(appointment))
     status = 409 if extra.get("clash_id") else (400 if request.method == "POST" else 200)
     return render(request, "appointments/book.html", {"form": form, **extra}, status=status)
@@ -258,7 +258,7 @@ def appointment_mark(request, appointment_id):
     form = MarkForm(request.POST)
     if form.is_valid():
         try:
-            services.appointment_mark(
+            appointment = services.appointment_mark(
                 appointment=detail["appointment"],
                 status=form.cleaned_data["status"],
                 now=timezone.now(),
@@ -267,7 +267,29 @@ def appointment_mark(request, appointment_id):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Marked {form.cleaned_data['status'].replace('_', '-').lower()}.")
+            marked = f"Marked {form.cleaned_data['status'].replace('_', '-').lower()}."
+            messages.success(request, _with_follow_up(marked, appointment.follow_up))
     else:
         messages.error(request, "Choose attended or no-show.")
     return redirect("appointments:detail", appointment_id=appointment_id)
+
+
+def _with_follow_up(marked: str, follow_up) -> str:
+    """The 'marked attended' message plus what the care plan scheduler did, with links to it."""
+    if follow_up is None or not follow_up.summary:
+        return marked
+    links = []
+    if follow_up.appointment is not None:
+        links.append(
+            format_html(
+                '<a href="{}">the reassessment</a>', reverse("appointments:detail", args=[follow_up.appointment.id])
+            )
+        )
+    if follow_up.plan is not None:
+        links.append(
+            format_html('<a href="{}">the care plan</a>', reverse("careplans:detail", args=[follow_up.plan.id]))
+        )
+    if follow_up.appointment is None and follow_up.due is not None:
+        links.append(format_html('<a href="{}">the recall list</a>', reverse("careplans:recalls")))
+    shown = format_html_join(" and ", "{}", ((link,) for link in links))
+    return format_html("{} {} {}", marked, follow_up.summary, format_html("Open {}.", shown) if links else "")

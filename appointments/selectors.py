@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.selectors import is_therapist, therapist_list
-from clients.models import Client
+from clients.models import Client, ConsentPurpose
+from clients.selectors import client_list, consent_granted_expression
 from core.exceptions import NotFoundError
 
 from . import scheduling
@@ -376,6 +377,15 @@ def bookable_clients() -> QuerySet[Client]:
     )
 
 
+def bookable_client_search(*, query: str, limit: int = 20) -> list[Client]:
+    """Up to `limit` active clients matching a search by name, phone, email or date of birth
+    (the client list's search), for the booking form's client picker."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    return list(client_list(filters={"q": query}).order_by("last_name", "first_name", "id")[:limit])
+
+
 def appointments_today(*, user, today: date) -> list[Appointment]:
     """A therapist's own appointments today; anyone else with access sees the whole clinic's."""
     tz = clinic_tz()
@@ -417,8 +427,9 @@ def appointment_type_get(*, type_id) -> AppointmentType:
 
 
 def reminders_due(*, now: datetime, hours_before: int) -> QuerySet[Appointment]:
-    """Booked appointments starting within `hours_before` hours whose client can be emailed and
-    who has not yet had a reminder for the appointment's current start time."""
+    """Booked appointments starting within `hours_before` hours whose client can be emailed (an
+    address and a current consent to appointment emails) and who has not yet had a reminder for
+    the appointment's current start time."""
     already = Reminder.objects.filter(appointment=OuterRef("pk"), for_starts_at=OuterRef("starts_at"))
     return (
         Appointment.objects.filter(
@@ -429,6 +440,8 @@ def reminders_due(*, now: datetime, hours_before: int) -> QuerySet[Appointment]:
             client__erased_at__isnull=True,
         )
         .exclude(client__email="")
+        .alias(may_email=consent_granted_expression(ConsentPurpose.CONTACT_EMAIL, "client_id"))
+        .filter(may_email=True)
         .filter(~Exists(already))
         .order_by("starts_at", "id")
     )

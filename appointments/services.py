@@ -12,7 +12,9 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.selectors import is_therapist
-from clients.selectors import client_is_bookable
+from clients.models import ConsentPurpose
+from clients.selectors import client_has_consent, client_is_bookable, consent_current
+from clients.services import ConsentMissing
 from core.exceptions import ApplicationError, ConflictError
 from core.selectors import clinic_settings
 
@@ -20,6 +22,7 @@ from . import scheduling
 from .ics import appointment_ics
 from .models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     AppointmentStatusChange,
     AppointmentType,
@@ -55,6 +58,32 @@ def _check_client(client) -> None:
         raise BookingError("This client's record has been erased and cannot be booked.")
     if client.archived_at is not None:
         raise BookingError(f"{client.full_name} is archived; restore the client before booking.")
+
+
+def _check_treatment_consent(client, appointment_type: AppointmentType) -> None:
+    """Booking needs the client's consent to assessment and treatment (README.md, "Consent").
+
+    One exception: an initial assessment may be booked before any decision is recorded, because
+    informed consent is taken at that visit, once the therapist has explained the assessment.
+    A recorded refusal or withdrawal blocks every booking.
+    """
+    current = consent_current(client, ConsentPurpose.TREATMENT)
+    if current is not None and current.granted:
+        return
+    extra = {"purpose": ConsentPurpose.TREATMENT, "client_id": client.pk}
+    if current is not None:
+        raise ConsentMissing(
+            f"{client.full_name} has refused or withdrawn consent to assessment and treatment, so no "
+            "appointment can be booked. Record their new decision on the client page first.",
+            extra=extra,
+        )
+    if appointment_type.kind != AppointmentKind.INITIAL_ASSESSMENT:
+        raise ConsentMissing(
+            f"{client.full_name} has no recorded consent to assessment and treatment: record it on the client "
+            f"page before booking a {appointment_type.name.lower()}. Only an initial assessment can be booked "
+            "first (consent is then taken at that visit).",
+            extra=extra,
+        )
 
 
 def _check_time(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -172,6 +201,7 @@ def appointment_book(
     """Book an appointment, or raise BookingError / ConflictError saying exactly why not."""
     _check_therapist(therapist)
     _check_client(client)
+    _check_treatment_consent(client, appointment_type)
     ends_at = starts_at + timedelta(minutes=appointment_type.duration_minutes)
     _check_time(starts_at, ends_at, now)
     room = _room_for(appointment_type, room)
@@ -289,6 +319,7 @@ def _reminder_still_due(appointment: Appointment, now: datetime) -> bool:
         and bool(client.email)
         and client.archived_at is None
         and client.erased_at is None
+        and client_has_consent(client, ConsentPurpose.CONTACT_EMAIL)
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
 from . import selectors, services
-from .forms import BookForm, CancelForm, MarkForm, RescheduleForm
+from .forms import BookForm, CancelForm, MarkForm, RescheduleForm, client_label
 
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -135,12 +135,28 @@ def _clash_context(exc: ApplicationError) -> dict:
     return {"clash_id": exc.extra.get("clashing_appointment_id")} if isinstance(exc, ConflictError) else {}
 
 
+def _client_choices(clients) -> list[dict]:
+    return [{"id": c.id, "label": client_label(c)} for c in clients]
+
+
+@staff_permission_required("appointments.add_appointment")
+def client_search(request):
+    """The booking form's client picker (JSON): active clients matching ?q=, at most 20."""
+    return JsonResponse({"results": _client_choices(selectors.bookable_client_search(query=request.GET.get("q", "")))})
+
+
 @staff_permission_required("appointments.add_appointment")
 def appointment_new(request):
     initial = {key: request.GET[key] for key in ("therapist", "client", "date", "time") if request.GET.get(key)}
     if request.GET.get("type"):
         initial["appointment_type"] = request.GET["type"]
     form = BookForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "find_client" in request.POST:
+        # Without JavaScript the picker searches by submitting the form: show the matches to pick
+        # from and keep everything else as typed; nothing is booked.
+        query = request.POST.get("client_search", "")
+        matches = _client_choices(selectors.bookable_client_search(query=query))
+        return render(request, "appointments/book.html", {"form": form, "matches": matches, "query": query})
     extra = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

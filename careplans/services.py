@@ -20,7 +20,7 @@ from appointments.models import Appointment, AppointmentKind, AppointmentStatus,
 from appointments.selectors import clinic_tz, free_slots, local_display
 from appointments.services import appointment_book
 from clients.models import ConsentPurpose
-from clients.selectors import client_is_bookable
+from clients.selectors import client_has_consent, client_is_bookable
 from clients.services import require_consent
 from core.exceptions import ApplicationError, ConflictError
 from core.selectors import clinic_settings
@@ -230,8 +230,9 @@ class ScheduleResult:
             parts.append(f"Next reassessment already booked for {local_display(self.appointment.starts_at)}.")
         elif self.outcome == Outcome.RECALL:
             due = date_format(self.due, "D j M Y")
+            reason = self.reason.rstrip(".")
             parts.append(
-                f"Next reassessment due {due}, not booked ({self.reason.rstrip('.').lower()}): "
+                f"Next reassessment due {due}, not booked ({reason[:1].lower()}{reason[1:]}): "
                 "the client is on the recall list."
             )
         elif self.outcome == Outcome.NOT_SCHEDULED and self.reason:
@@ -347,6 +348,15 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
             Outcome.RECALL, plan=plan, plan_created=created, due=due, reason="No reassessment appointment type exists."
         )
 
+    if not client_has_consent(visit.client, ConsentPurpose.TREATMENT):
+        return ScheduleResult(
+            Outcome.RECALL,
+            plan=plan,
+            plan_created=created,
+            due=due,
+            reason="No current consent to assessment and treatment is recorded.",
+        )
+
     if target >= now:
         booked = _try_book(visit=visit, rtype=rtype, starts_at=target, now=now)
         if booked is not None:
@@ -435,7 +445,7 @@ def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None
         raise CarePlanError(
             f"{client.full_name} has no email address on record: add one, or book the reassessment by phone."
         )
-    require_consent(client, ConsentPurpose.EMAIL_REPORTS)
+    require_consent(client, ConsentPurpose.CONTACT_EMAIL)
     already = selectors.future_reassessments(client=client, now=now).first()
     if already is not None:
         raise ConflictError(

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from core.exceptions import NotFoundError
 
-from .filters import ClientFilter
+from .filters import ClientFilter, current_consent_subquery
 from .models import Client, ClientDataEvent, Consent, ConsentPurpose
 
 
@@ -65,6 +65,14 @@ def client_has_consent(client: Client, purpose: str) -> bool:
         raise ValueError(f"Unknown consent purpose {purpose!r}")
     current = consent_current(client, purpose)
     return bool(current and current.granted)
+
+
+def consent_granted_expression(purpose: str, client_ref: str = "pk"):
+    """For querysets: True where the client's current consent for `purpose` is a grant, e.g.
+    `Appointment.objects.alias(ok=consent_granted_expression(CONTACT_EMAIL, "client_id")).filter(ok=True)`."""
+    if purpose not in ConsentPurpose.values:
+        raise ValueError(f"Unknown consent purpose {purpose!r}")
+    return current_consent_subquery(purpose, client_ref)
 
 
 def consent_summary(client: Client) -> list[dict]:

@@ -1,8 +1,10 @@
 """Every page works on a phone (390 x 844): no sideways scrolling of the page itself, wide
 calendars scroll inside their own box with a visible hint, short appointments are readable.
-Screenshots of every page are saved under pytest's tmp dir (…/mobile0/) for a human look."""
+Screenshots of every page are saved for a human look under $MOBILE_SCREENSHOTS, else pytest's tmp dir."""
 
+import os
 from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -119,13 +121,15 @@ def _check_pages(browser, live_server, user, urls, shots, name):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_a_390_px_phone(browser, live_server, clinic, tmp_path_factory):
-    shots = tmp_path_factory.mktemp("mobile")
+    shots = Path(os.environ["MOBILE_SCREENSHOTS"]) if os.environ.get("MOBILE_SCREENSHOTS") else None
+    shots = shots or tmp_path_factory.mktemp("mobile")
+    shots.mkdir(parents=True, exist_ok=True)
     therapist_pages = [*pages(clinic), f"/care/plans/{clinic['plan'].id}/edit/", f"/care/clients/{clinic['client'].id}/new/"]
     overflowing = _check_pages(browser, live_server, ReceptionistFactory(), pages(clinic), shots, "reception")
     overflowing += _check_pages(browser, live_server, clinic["therapist"], therapist_pages, shots, "therapist")
     overflowing += _check_pages(browser, live_server, ClinicAdminFactory(), ["/accounts/staff/", "/admin/"], shots, "admin")
     overflowing += _check_pages(browser, live_server, None, ["/accounts/login/"], shots, "anonymous")
-    assert overflowing == [], f"pages wider than the phone (screenshots in {shots})"
+    assert overflowing == [], f"pages wider than the phone: {overflowing} (screenshots in {shots})"
 
 
 @pytest.mark.browser

@@ -70,8 +70,11 @@ def _available_by_therapist(therapist_ids: list[int], first: date, last: date) -
     """{(therapist_id, day): available intervals} for every day in [first, last], in two queries."""
     tz = clinic_tz()
     blocks: dict[int, list] = {tid: [] for tid in therapist_ids}
-    for wh in WorkingHours.objects.filter(therapist_id__in=therapist_ids):
-        blocks[wh.therapist_id].append((wh.weekday, wh.start_time, wh.end_time))
+    hours = WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+    for therapist_id, weekday, start_time, end_time in hours.values_list(
+        "therapist_id", "weekday", "start_time", "end_time"
+    ):
+        blocks[therapist_id].append((weekday, start_time, end_time))
     window_start = scheduling.local(first, datetime.min.time(), tz)
     window_end = scheduling.local(last + timedelta(days=1), datetime.min.time(), tz)
     leave: dict[int, list] = {tid: [] for tid in therapist_ids}
@@ -79,9 +82,11 @@ def _available_by_therapist(therapist_ids: list[int], first: date, last: date) -
     exceptions = AvailabilityException.objects.filter(
         therapist_id__in=therapist_ids, starts_at__lt=window_end, ends_at__gt=window_start
     )
-    for exc in exceptions:
-        target = leave if exc.kind == AvailabilityException.Kind.LEAVE else extra
-        target[exc.therapist_id].append((exc.starts_at, exc.ends_at))
+    for therapist_id, kind, starts_at, ends_at in exceptions.values_list(
+        "therapist_id", "kind", "starts_at", "ends_at"
+    ):
+        target = leave if kind == AvailabilityException.Kind.LEAVE else extra
+        target[therapist_id].append((starts_at, ends_at))
     result = {}
     day = first
     while day <= last:

@@ -67,18 +67,15 @@ def calendar(request):
     base, new = reverse("appointments:calendar"), reverse("appointments:new")
     if layout == "columns" and mode == "day":
         columns = [
-            {"title": t.display_name, "subtitle": "", "therapist_id": t.id, "date_iso": day.isoformat(),
-             "cells": _column_cells(t.display_name, cal.entries[(t.id, day)], cal.free[(t.id, day)], base, new,
-                                    can_book)}
+            _column(t.display_name, "", t.id, day, False, cal.entries[(t.id, day)], cal.free[(t.id, day)], cal.rows,
+                    base, new, can_book)
             for t in cal.therapists
         ]  # fmt: skip
     elif layout == "columns":
         t = cal.therapists[0]
         columns = [
-            {"title": f"{WEEKDAY_NAMES[d.weekday()]} {d.day}", "subtitle": d.strftime("%b"), "therapist_id": t.id,
-             "date_iso": d.isoformat(), "is_today": d == today,
-             "cells": _column_cells(f"{WEEKDAY_NAMES[d.weekday()]} {d.day}", cal.entries[(t.id, d)],
-                                    cal.free[(t.id, d)], base, new, can_book)}
+            _column(f"{WEEKDAY_NAMES[d.weekday()]} {d.day}", d.strftime("%b"), t.id, d, d == today,
+                    cal.entries[(t.id, d)], cal.free[(t.id, d)], cal.rows, base, new, can_book)
             for d in cal.days
         ]  # fmt: skip
     else:
@@ -99,8 +96,11 @@ def calendar(request):
         "today": today,
         "therapist": therapist,
         "therapist_param": therapist_param,
-        "therapists": cal.therapists if therapist is None else selectors.therapists_for_booking(),
+        "therapist_options": _therapist_options(
+            cal.therapists if therapist is None else selectors.therapists_for_booking(), therapist
+        ),
         "columns": columns,
+        "cancelled": _cancelled(cal.cancelled, base),
         "matrix": matrix,
         "day_names": [(d, WEEKDAY_NAMES[d.weekday()]) for d in cal.days],
         "prev_day": (first - step).isoformat() if mode == "week" else (day - step).isoformat(),
@@ -114,11 +114,15 @@ def calendar(request):
     return render(request, "appointments/calendar.html", context)
 
 
-def _column_cells(title, entries, free, base_url, new_url, can_book) -> str:
-    """The free slots and appointments of one day/week calendar column, built here rather than in
+def _column(title, subtitle, therapist_id, day, is_today, entries, free, rows, base_url, new_url, can_book) -> str:
+    """One column of the day or week calendar (a therapist, or a day), built here rather than in
     the template for the same reason as `_matrix_cell`: the whole-clinic day has a column per
     therapist and ~1,000 free slots, which the template engine renders at ~0.2 ms each."""
-    parts = []
+    parts = [
+        f'<div class="cal-col{" is-today" if is_today else ""}" data-therapist="{therapist_id}" '
+        f'data-date="{day.isoformat()}"><div class="cal-head r-1"><strong>{escape(title)}</strong> '
+        f'{escape(subtitle)}</div><div class="cal-fill r-2 s-{rows}"></div>'
+    ]
     if can_book:
         who = escape(title)
         for f in free:
@@ -138,7 +142,30 @@ def _column_cells(title, entries, free, base_url, new_url, can_book) -> str:
             f'<span class="appt-time">{e.label}</span> <span class="appt-client">{client}</span> '
             f'<span class="appt-type">{type_name}</span>{status}</a>'
         )
+    parts.append("</div>")
     return mark_safe("".join(parts))  # noqa: S308 - built from escaped values above
+
+
+def _therapist_options(therapists, chosen) -> str:
+    """The calendar's therapist <option>s (one per therapist; built here like the columns)."""
+    return mark_safe(  # noqa: S308 - built from escaped values
+        "".join(
+            f'<option value="{t.id}"{" selected" if chosen and chosen.id == t.id else ""}>{escape(t.display_name)}</option>'
+            for t in therapists
+        )
+    )
+
+
+def _cancelled(entries, base_url) -> list[str]:
+    """The day's or week's cancelled appointments, listed under the calendar (built like `_column`)."""
+    return [
+        mark_safe(  # noqa: S308 - built from escaped values
+            f'<a class="appt status-cancelled kind-{e.kind}" href="{base_url}{e.id}/">'
+            f"{WEEKDAY_NAMES[e.starts_local.weekday()]} {e.starts_local.day} {e.starts_local:%b} {e.label} "
+            f"{escape(e.client_name)} · {escape(e.type_name)}</a>"
+        )
+        for e in entries
+    ]
 
 
 def _matrix_cell(entries, therapist, day, base_url, new_url, can_book) -> str:

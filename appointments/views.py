@@ -15,7 +15,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import is_therapist
+from accounts.selectors import UnknownTherapist, is_therapist, therapist_get
+from clients.selectors import bookable_client_search
+from core.clinic_time import clinic_tz, local_display
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
@@ -42,15 +44,15 @@ def _calendar_therapist(request):
     if value in ("", "all"):
         return None
     try:
-        return selectors.therapist_get(therapist_id=value)
-    except NotFoundError:
+        return therapist_get(therapist_id=value)
+    except UnknownTherapist:
         raise Http404("No such therapist.") from None
 
 
 @staff_permission_required("appointments.view_appointment")
 def calendar(request):
     now = timezone.now()
-    today = timezone.localdate(now, selectors.clinic_tz())
+    today = timezone.localdate(now, clinic_tz())
     day, error = _parse_day(request.GET.get("date"), today)
     mode = "day" if request.GET.get("view") == "day" else "week"
     therapist = _calendar_therapist(request)
@@ -109,7 +111,7 @@ def calendar(request):
         "new_url": reverse("appointments:new"),
         "base_url": reverse("appointments:calendar"),
         "error": error,
-        "tz_name": str(selectors.clinic_tz()),
+        "tz_name": str(clinic_tz()),
     }
     return render(request, "appointments/calendar.html", context)
 
@@ -200,7 +202,7 @@ def _client_choices(clients) -> list[dict]:
 @staff_permission_required("appointments.add_appointment")
 def client_search(request):
     """The booking form's client picker (JSON): active clients matching ?q=, at most 20."""
-    return JsonResponse({"results": _client_choices(selectors.bookable_client_search(query=request.GET.get("q", "")))})
+    return JsonResponse({"results": _client_choices(bookable_client_search(query=request.GET.get("q", "")))})
 
 
 @staff_permission_required("appointments.add_appointment")
@@ -213,7 +215,7 @@ def appointment_new(request):
         # Without JavaScript the picker searches by submitting the form: show the matches to pick
         # from and keep everything else as typed; nothing is booked.
         query = request.POST.get("client_search", "")
-        matches = _client_choices(selectors.bookable_client_search(query=query))
+        matches = _client_choices(bookable_client_search(query=query))
         return render(request, "appointments/book.html", {"form": form, "matches": matches, "query": query})
     extra = {}
     if request.method == "POST" and form.is_valid():
@@ -233,28 +235,27 @@ def appointment_new(request):
             form.add_error(None, exc.message)
             extra = _clash_context(exc)
         else:
-            when = selectors.local_display(appointment.starts_at)
-            messages.success(request, f"Booked {appointment.client.full_name} on {when}.")
+            messages.success(request, f"Booked {appointment.client.full_name} on {local_display(appointment.starts_at)}.")
             return redirect(_calendar_url(appointment))
     status = 409 if extra.get("clash_id") else (400 if request.method == "POST" else 200)
     return render(request, "appointments/book.html", {"form": form, **extra}, status=status)
 
 
 def _calendar_url(appointment) -> str:
-    local = timezone.localtime(appointment.starts_at, selectors.clinic_tz()).date()
+    local = timezone.localtime(appointment.starts_at, clinic_tz()).date()
     return f"{reverse('appointments:calendar')}?date={local.isoformat()}&therapist={appointment.therapist_id}"
 
 
-def _appointment_or_404(appointment_id):
+def _appointment_or_404(request, appointment_id):
     try:
-        return selectors.appointment_detail(appointment_id=appointment_id)
+        return selectors.appointment_detail(appointment_id=appointment_id, user=request.user)
     except NotFoundError:
         raise Http404("No such appointment.") from None
 
 
 def _detail_context(request, detail: dict, **forms) -> dict:
     appointment = detail["appointment"]
-    local = timezone.localtime(appointment.starts_at, selectors.clinic_tz())
+    local = timezone.localtime(appointment.starts_at, clinic_tz())
     context = {
         **detail,
         "can_change": request.user.has_perm("appointments.change_appointment"),
@@ -270,14 +271,14 @@ def _detail_context(request, detail: dict, **forms) -> dict:
 
 @staff_permission_required("appointments.view_appointment")
 def appointment_detail(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     return render(request, "appointments/detail.html", _detail_context(request, detail))
 
 
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_reschedule(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = RescheduleForm(request.POST)
     extra = {}
     if form.is_valid():
@@ -307,7 +308,7 @@ def appointment_reschedule(request, appointment_id):
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_cancel(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -328,7 +329,7 @@ def appointment_cancel(request, appointment_id):
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_mark(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = MarkForm(request.POST)
     if form.is_valid():
         try:

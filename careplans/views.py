@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from appointments.selectors import local_day_display, local_display
 from clients.selectors import client_get
+from core.clinic_time import local_day_display, local_display
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
 

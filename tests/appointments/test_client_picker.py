@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentType, WorkingHours
-from appointments.selectors import clinic_tz
 from clients.models import Client
+from core.clinic_time import clinic_tz
 from tests.appointments.conftest import at
 from tests.factories import ClientFactory, ReceptionistFactory, TherapistFactory
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentStatus, AppointmentType, WorkingHours
-from appointments.selectors import clinic_tz
 from careplans.models import CarePlan
+from core.clinic_time import clinic_tz
 from tests.factories import PASSWORD, ClientFactory, ClinicAdminFactory, ReceptionistFactory, TherapistFactory
 
 PHONE = {"width": 390, "height": 844}

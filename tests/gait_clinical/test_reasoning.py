@@ -142,7 +142,9 @@ def test_only_the_stance_legs_tests_count():
 
 def test_tests_move_pelvic_drop_alone_on_the_stance_leg():
     weak = {"left": ClinicalTests(trendelenburg_positive=True)}
-    assert summary(suggest([finding("pelvic_drop", "right")], tests=weak)) == [("hip_abductor_weakness", "left", "likely")]
+    assert summary(suggest([finding("pelvic_drop", "right")], tests=weak)) == [
+        ("hip_abductor_weakness", "left", "likely")
+    ]
     normal = {"left": ClinicalTests(hip_abduction_grade=5)}
     assert summary(suggest([finding("pelvic_drop", "right")], tests=normal)) == [
         ("hip_abductor_weakness", "left", "unlikely")
@@ -201,7 +203,9 @@ def test_every_rule_cites_sources_and_finding_objects_work_too():
 def test_engine_sides_end_to_end_on_a_synthetic_rear_view_runner():
     """The engine names the dropping side; the suggestion names the stance leg opposite it."""
     report = analyze(
-        generate(Runner(view="rear", knee_valgus={"left": 16.0}, pelvic_drop={"right": 10.0}, foot_turn_out={"left": 25.0}))
+        generate(
+            Runner(view="rear", knee_valgus={"left": 16.0}, pelvic_drop={"right": 10.0}, foot_turn_out={"left": 25.0})
+        )
     )
     assert {(f["code"], f["side"]) for f in report["findings"]} == {
         ("knee_valgus", "left"),

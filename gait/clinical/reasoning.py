@@ -67,7 +67,8 @@ class ClinicalTests:
     """Clinical tests of one leg; leave out what was not tested.
 
     hip_abduction_grade: manual muscle test, 0-5 (5 = normal).
-    hip_abduction_n_per_kg: isometric hand-held dynamometer force divided by body mass.
+    hip_abduction_n_per_kg: isometric hand-held dynamometer force divided by body mass, or
+    hip_abduction_newtons: the force itself; either is judged against the other leg's (same unit).
     trendelenburg_positive: standing on THIS leg, the other side of the pelvis drops.
     single_leg_squat: "good", "fair" or "poor" (knee or pelvic deviation, loss of balance).
     single_leg_balance_s: single-leg stance, eyes open, seconds.
@@ -75,6 +76,7 @@ class ClinicalTests:
 
     hip_abduction_grade: float | None = None
     hip_abduction_n_per_kg: float | None = None
+    hip_abduction_newtons: float | None = None
     trendelenburg_positive: bool | None = None
     single_leg_squat: str | None = None
     single_leg_balance_s: float | None = None
@@ -83,7 +85,7 @@ class ClinicalTests:
         grade = self.hip_abduction_grade
         if grade is not None and not 0 <= grade <= 5:
             raise ValueError(f"hip abduction grade must be 0-5, got {grade}")
-        for name in ("hip_abduction_n_per_kg", "single_leg_balance_s"):
+        for name in ("hip_abduction_n_per_kg", "hip_abduction_newtons", "single_leg_balance_s"):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValueError(f"{name} cannot be negative, got {value}")
@@ -314,7 +316,8 @@ def suggest(
     """Suggestions for these findings (engine report dicts or Finding), strongest first.
 
     tests: clinical tests per leg, {"left": ClinicalTests(...), "right": ...}.
-    cadence_spm / cadence_band: the measured cadence and the runner's band (targets.cadence_band);
+    cadence_spm / cadence_band: the measured cadence and the runner's band (targets.cadence_band,
+    or (low, high));
     a cadence below the band raises the low-cadence suggestion, above it lowers it.
     """
     found = _index(findings)
@@ -371,10 +374,12 @@ def _hip_test_evidence(leg: str, tests: Mapping[str, ClinicalTests]) -> list[Evi
                 "hip abduction below normal strength on this leg" if weak else "normal hip abduction strength",
             )
         )  # fmt: skip
-    if mine.hip_abduction_n_per_kg is not None:
-        theirs = other.hip_abduction_n_per_kg if other else None
-        if theirs:
-            ratio = mine.hip_abduction_n_per_kg / theirs
+    force = _force(mine)
+    if force is not None:
+        value, unit = force
+        theirs = _force(other) if other else None
+        if theirs is not None and theirs[1] == unit and theirs[0] > 0:
+            ratio = value / theirs[0]
             weaker = ratio < FORCE_SYMMETRY_MIN
             note = f"{ratio:.0%} of the other leg's force" + (
                 f" (under {FORCE_SYMMETRY_MIN:.0%})" if weaker else ", no clear side difference"
@@ -382,9 +387,7 @@ def _hip_test_evidence(leg: str, tests: Mapping[str, ClinicalTests]) -> list[Evi
             effect = "raises" if weaker else "context"
         else:
             note, effect = "force without the other leg's to compare (no absolute cut-off is established)", "context"
-        out.append(
-            Evidence("clinical_test", "hip_abduction_force", leg, mine.hip_abduction_n_per_kg, "N/kg", effect, note)
-        )
+        out.append(Evidence("clinical_test", "hip_abduction_force", leg, value, unit, effect, note))
     if mine.trendelenburg_positive is not None:
         positive = mine.trendelenburg_positive
         out.append(
@@ -413,12 +416,20 @@ def _hip_test_evidence(leg: str, tests: Mapping[str, ClinicalTests]) -> list[Evi
     return out
 
 
+def _force(tests: ClinicalTests) -> tuple[float, str] | None:
+    if tests.hip_abduction_n_per_kg is not None:
+        return tests.hip_abduction_n_per_kg, "N/kg"
+    if tests.hip_abduction_newtons is not None:
+        return tests.hip_abduction_newtons, "N"
+    return None
+
+
 def _cadence_evidence(cadence: float | None, band: tuple[float, float] | None) -> list[Evidence]:
     if cadence is None:
         return []
     if band is None:
         return [Evidence("metric", "cadence", None, cadence, "steps/min", "context", "no personal band given")]
-    low, high = band
+    low, high = (band.low, band.high) if hasattr(band, "low") else band  # a targets.Band or (low, high)
     if cadence < low:
         effect, note = "raises", f"below the runner's band {low:.0f}-{high:.0f}"
     elif cadence > high:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from gait.clinical.reasoning import RULES, ClinicalTests, Finding, suggest
+from gait.clinical.targets import Runner, cadence_band
 from gait.engine.analyze import analyze
-from gait.engine.synthetic import Runner, generate
+from gait.engine.synthetic import Runner as SyntheticRunner
+from gait.engine.synthetic import generate
 
 
 def finding(code, side, value=12.0, severity="moderate", confidence=0.8):
@@ -82,7 +84,7 @@ def test_low_cadence_gives_a_metronome_target_and_follows_the_runners_band():
     assert below.evidence[-1].code == "cadence" and below.evidence[-1].effect == "raises"
     (above,) = suggest(found, cadence_spm=182.0, cadence_band=(162.0, 178.0))
     assert above.strength == "possible" and above.evidence[-1].effect == "lowers"
-    (within,) = suggest(found, cadence_spm=170.0, cadence_band=(162.0, 178.0))
+    (within,) = suggest(found, cadence_spm=170.0, cadence_band=cadence_band(Runner(height_cm=175, speed_kmh=10.8)))
     assert within.strength == "likely" and within.evidence[-1].effect == "context"
 
 
@@ -160,6 +162,13 @@ def test_dynamometer_force_is_judged_against_the_other_leg():
     even = {"left": ClinicalTests(hip_abduction_n_per_kg=1.9), "right": ClinicalTests(hip_abduction_n_per_kg=2.0)}
     (only,) = suggest(triad("left"), tests=even)
     assert only.strength == "likely"
+    newtons = {"left": ClinicalTests(hip_abduction_newtons=120.0), "right": ClinicalTests(hip_abduction_newtons=160.0)}
+    (only,) = suggest(triad("left"), tests=newtons)
+    force = next(e for e in only.evidence if e.code == "hip_abduction_force")
+    assert (force.value, force.unit, force.effect, only.strength) == (120.0, "N", "raises", "strong")
+    mixed = {"left": ClinicalTests(hip_abduction_newtons=120.0), "right": ClinicalTests(hip_abduction_n_per_kg=2.0)}
+    (only,) = suggest(triad("left"), tests=mixed)
+    assert only.strength == "likely"  # different units cannot be compared
 
 
 def test_balance_and_a_good_squat_are_context_not_strength():
@@ -204,7 +213,9 @@ def test_engine_sides_end_to_end_on_a_synthetic_rear_view_runner():
     """The engine names the dropping side; the suggestion names the stance leg opposite it."""
     report = analyze(
         generate(
-            Runner(view="rear", knee_valgus={"left": 16.0}, pelvic_drop={"right": 10.0}, foot_turn_out={"left": 25.0})
+            SyntheticRunner(
+                view="rear", knee_valgus={"left": 16.0}, pelvic_drop={"right": 10.0}, foot_turn_out={"left": 25.0}
+            )
         )
     )
     assert {(f["code"], f["side"]) for f in report["findings"]} == {

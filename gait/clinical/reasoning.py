@@ -294,7 +294,7 @@ RULES: tuple[Rule, ...] = (
         pattern="arm crosses the body midline",
         base=1,
         rationale=(
-            "The {arms} swing across the body's midline. Check trunk rotation and cue the arms to drive "
+            "The {arms} across the body's midline. Check trunk rotation and cue the arms to drive "
             "forward and back."
         ),
         match=_match_arm_crossover,
@@ -443,7 +443,7 @@ def _suggestion(rule: Rule, side, score, evidence, parts, cadence) -> Suggestion
     names = {
         "leg": side or "both",
         "other": OTHER.get(side, "other"),
-        "arms": f"{side} arm" if side else "arms",
+        "arms": f"{side} arm swings" if side else "arms swing",
     }
     rationale = rule.rationale.format(**names)
     if rule.code == "low_cadence" and cadence is not None:

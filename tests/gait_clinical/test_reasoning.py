@@ -104,6 +104,7 @@ def test_arm_crossover_is_an_arm_drive_cue(sides, expected_side):
     (only,) = suggest([finding("arm_crossover", s, 15.0) for s in sides])
     assert (only.code, only.side) == ("arm_drive_cue", expected_side)
     assert len(only.evidence) == len(sides)
+    assert only.rationale.startswith("The right arm swings" if expected_side else "The arms swing")
 
 
 def test_clean_runner_has_no_suggestion():

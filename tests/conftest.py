@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from tests.accessibility import CheckedPage
 from tests.factories import ClientFactory, ClinicAdminFactory, ReceptionistFactory, TherapistFactory, UserFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -136,12 +137,32 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
+    """A page on the live server; every document it loads is checked with axe (tests/accessibility.py).
+
+    `@pytest.mark.accessibility_exempt(reason=...)` turns the checks off, for pages that are
+    not ours (e.g. the third-party API docs UI); give the reason.
+    """
     context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
+    page = CheckedPage(context.new_page())
     page.set_default_timeout(15_000)
+    exempt = request.node.get_closest_marker("accessibility_exempt")
+    if exempt is not None:
+        if not exempt.kwargs.get("reason"):
+            pytest.fail("accessibility_exempt needs reason=... saying why these pages are not checked")
+        page.disable_accessibility_checks()
     yield page
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a browser test passes, check the state it left the page in (part of the test's result)."""
+    result = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if isinstance(page, CheckedPage):
+        page.check_loaded_document()
+    return result
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from dataclasses import dataclass
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
@@ -43,6 +45,18 @@ BROKEN_ID_REFERENCES = """() => {
 NAVIGATED_AWAY = ("Execution context was destroyed", "navigation", "Target page, context or browser has been closed")
 
 _axe = Axe()
+
+
+@dataclass
+class Stats:
+    """Printed at the end of the test run (conftest.py), so the cost of the checks stays visible."""
+
+    checked: int = 0
+    same_markup: int = 0
+    axe_seconds: float = 0.0
+
+
+STATS = Stats()
 _passed_documents: set[str] = set()  # fingerprints of markup that passed, for this test session
 CSRF_VALUE = re.compile(r'(?<=name="csrfmiddlewaretoken" value=")[^"]*')
 
@@ -115,7 +129,14 @@ class CheckedPage(Page):
                 return
             # The same markup (every test's login page, a final state nobody changed) passes the same way.
             fingerprint = hashlib.sha256(CSRF_VALUE.sub("", html).encode()).hexdigest()
-            findings = [] if fingerprint in _passed_documents else check_accessibility(self)
+            STATS.checked += 1
+            if fingerprint in _passed_documents:
+                STATS.same_markup += 1
+                findings = []
+            else:
+                started = time.perf_counter()
+                findings = check_accessibility(self)
+                STATS.axe_seconds += time.perf_counter() - started
             self._a11y_checked_urls.append(self.url)
         except PlaywrightError as error:
             if any(text in str(error) for text in NAVIGATED_AWAY):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from tests.accessibility import STATS as ACCESSIBILITY_STATS
 from tests.accessibility import CheckedPage
 from tests.factories import ClientFactory, ClinicAdminFactory, ReceptionistFactory, TherapistFactory, UserFactory
 
@@ -143,13 +144,13 @@ def page(browser, live_server, request):
     `@pytest.mark.accessibility_exempt(reason=...)` turns the checks off, for pages that are
     not ours (e.g. the third-party API docs UI); give the reason.
     """
+    exempt = request.node.get_closest_marker("accessibility_exempt")
+    if exempt is not None and not exempt.kwargs.get("reason"):
+        pytest.fail("accessibility_exempt needs reason=... saying why these pages are not checked")
     context = browser.new_context(base_url=live_server.url)
     page = CheckedPage(context.new_page())
     page.set_default_timeout(15_000)
-    exempt = request.node.get_closest_marker("accessibility_exempt")
     if exempt is not None:
-        if not exempt.kwargs.get("reason"):
-            pytest.fail("accessibility_exempt needs reason=... saying why these pages are not checked")
         page.disable_accessibility_checks()
     yield page
     context.close()
@@ -163,6 +164,15 @@ def pytest_runtest_call(item):
     if isinstance(page, CheckedPage):
         page.check_loaded_document()
     return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    stats = ACCESSIBILITY_STATS
+    if stats.checked:
+        terminalreporter.write_line(
+            f"accessibility: {stats.checked} page states checked with axe (WCAG 2.1 A/AA), "
+            f"{stats.same_markup} of them markup that had already passed; axe took {stats.axe_seconds:.1f} s"
+        )
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ BROKEN_ID_REFERENCES = """() => {
 
 # Playwright reports these when the page navigates while we look at it; that document is gone
 # and the one replacing it is checked when it has loaded.
-NAVIGATED_AWAY = ("Execution context was destroyed", "navigation", "Target page, context or browser has been closed")
+NAVIGATED_AWAY = ("Execution context was destroyed", "Target page, context or browser has been closed")
 
 _axe = Axe()
 

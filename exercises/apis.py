@@ -18,7 +18,7 @@ from core.exceptions import NotFoundError
 
 from . import selectors, services
 from .models import BodyRegion, ExerciseCategory, Side
-from .suggestions import SIDES, SUGGESTIONS, suggest_programme
+from .suggestions import ALIASES, SIDES, SUGGESTIONS, suggest_programme
 
 
 class ExerciseOutputSerializer(serializers.Serializer):
@@ -139,7 +139,7 @@ class ProgrammeOutputSerializer(serializers.Serializer):
 
 
 class FocusSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(list(SUGGESTIONS))
+    code = serializers.ChoiceField([*SUGGESTIONS, *ALIASES])
     side = serializers.ChoiceField(list(SIDES), required=False, allow_null=True)
 
 

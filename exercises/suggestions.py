@@ -8,7 +8,7 @@ how gait sessions store their findings.
 |-----------------------------|-------|----------------------------------------------------------------|-------------------------------|
 | weak_gluteus_medius         | yes   | side-lying-hip-abduction, clamshell, hip-hike                  | level-pelvis                  |
 | hip_abductor_weakness       | yes   | side-lying-hip-abduction, lateral-band-walk, side-plank        | level-pelvis                  |
-| pelvic_drop                 | yes   | hip-hike, single-leg-bridge, side-plank                        | level-pelvis                  |
+| pelvic_drop                 | opp.  | hip-hike, single-leg-bridge, side-plank                        | level-pelvis                  |
 | knee_valgus                 | yes   | step-down, clamshell, single-leg-squat                         | knees-over-toes               |
 | foot_turn_out               | yes   | big-toe-press, toe-yoga, single-leg-calf-raise                 | push-off-big-toe              |
 | low_cadence                 | no    | pogo-hops                                                      | cadence (metronome +5/+10 %)  |
@@ -16,11 +16,14 @@ how gait sessions store their findings.
 | heel_strike                 | no    | pogo-hops, tibialis-raise                                      | run-quietly, cadence          |
 | trunk_hip_extensor_control  | no    | single-leg-romanian-deadlift, glute-bridge, dead-bug           | belly-button-to-spine         |
 | trunk_lean                  | no    | dead-bug, wall-march, single-leg-romanian-deadlift             | tall-posture                  |
-| arm_drive                   | no    | arm-swing-drill                                                | arms-back-chest-open          |
+| arm_drive (or arm_drive_cue)| no    | arm-swing-drill                                                | arms-back-chest-open          |
 | arm_crossover               | no    | arm-swing-drill, pallof-press                                  | arms-back-chest-open          |
 
 A side ("left"/"right") makes one-sided exercises start on that side ("left first": the weaker
-side works first, while fresh); an exercise asked for on both sides is done evenly. Hidden
+side works first, while fresh); an exercise asked for on both sides is done evenly. Sides follow
+the gait engine's findings: a pelvic drop's side is the side that DROPS (the swing side), so its
+exercises ("opp." above) start on the other leg, the stance leg whose abductors let it drop; the
+reasoning's suggestions (weak_gluteus_medius, hip_abductor_weakness) already name the stance leg. Hidden
 library entries are left out. Each line says why it was suggested.
 """
 
@@ -54,7 +57,12 @@ SUGGESTIONS: dict[str, tuple[str, bool, tuple[str, ...], tuple[str, ...]]] = {
     "arm_drive": ("Arm drive", False, ("arm-swing-drill",), ("arms-back-chest-open",)),
     "arm_crossover": ("Arm crossover", False, ("arm-swing-drill", "pallof-press"), ("arms-back-chest-open",)),
 }
+# Other names for a code (gait/clinical/reasoning.py calls its arm suggestion "arm_drive_cue").
+ALIASES = {"arm_drive_cue": "arm_drive"}
 SIDES = ("left", "right")
+OTHER_SIDE = {"left": "right", "right": "left"}
+# Findings whose side is not the leg to train (the pelvis drops on the swing side).
+OPPOSITE_SIDE_CODES = {"pelvic_drop"}
 CADENCE_RANGE = (100, 250)  # steps per minute a running cadence can plausibly be
 
 FIRST_SIDE = {"left": Side.LEFT_FIRST, "right": Side.RIGHT_FIRST}
@@ -100,6 +108,7 @@ def _check(focus: list[dict], cadence) -> None:
 def suggest_programme(*, focus: list[dict], measured_cadence: float | None = None) -> Suggestion:
     """Draft programme lines for focus items [{"code": ..., "side": "left"|"right"|None}, ...],
     in the order given. Two queries. Raises ValidationError naming a bad code, side or cadence."""
+    focus = [{**item, "code": ALIASES.get(item.get("code"), item.get("code"))} for item in focus]
     _check(focus, measured_cadence)
     wanted_exercises = {slug for item in focus for slug in SUGGESTIONS[item["code"]][2]}
     wanted_cues = {slug for item in focus for slug in SUGGESTIONS[item["code"]][3]}
@@ -113,6 +122,9 @@ def suggest_programme(*, focus: list[dict], measured_cadence: float | None = Non
         label, sided, exercise_slugs, cue_slugs = SUGGESTIONS[item["code"]]
         side = (item.get("side") or None) if sided else None
         reason = f"{label} ({side})" if side else label
+        if side and item["code"] in OPPOSITE_SIDE_CODES:
+            reason = f"{label} ({side} side drops: {OTHER_SIDE[side]} stance leg)"
+            side = OTHER_SIDE[side]
         for slug in exercise_slugs:
             if slug in library:
                 exercise_sides.setdefault(slug, set()).add(side or "both")

@@ -174,3 +174,15 @@ def test_built_in_exercises_are_not_edited_and_others_only_by_their_author(libra
     with pytest.raises(ApplicationError, match="Only the person"):
         services.exercise_update(exercise=own, user=TherapistFactory(), fields={"name": "x"})
     assert Programme.objects.count() == 0
+
+
+def test_a_pelvic_drop_trains_the_stance_leg_opposite_the_side_that_drops(library):
+    suggestion = suggest_programme(focus=[{"code": "pelvic_drop", "side": "right"}])
+    hip_hike = next(line for line in suggestion.exercises if line.exercise.slug == "hip-hike")
+    assert hip_hike.side == Side.LEFT_FIRST
+    assert hip_hike.reason == "Pelvic drop (right side drops: left stance leg)"
+
+
+def test_the_reasoning_modules_arm_drive_cue_code_is_understood(library):
+    suggestion = suggest_programme(focus=[{"code": "arm_drive_cue"}])
+    assert [cue.cue.slug for cue in suggestion.cues] == ["arms-back-chest-open"]

@@ -48,3 +48,23 @@ def test_therapist_builds_a_programme_from_suggestions_edits_a_dosage_and_issues
     page.get_by_role("link", name="Printable page").click()
     page.get_by_role("heading", name="Home programme for Paula Radcliffe").wait_for()
     assert page.locator(".print-exercises img").first.evaluate("img => img.naturalWidth") > 0
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_therapist_finds_hides_and_reads_library_pages(page, login, live_server, library, therapist):
+    """The library pages in a browser (each is checked with axe as it loads)."""
+    login(therapist)
+    page.get_by_role("link", name="Exercises").click()
+    page.get_by_label("Search").fill("adductor")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name="Copenhagen plank").click()
+    page.get_by_role("heading", name="Copenhagen plank").wait_for()
+    assert page.locator("figure img").evaluate("img => img.naturalWidth") > 0
+    page.get_by_role("button", name="Hide from the library").click()
+    page.get_by_role("button", name="Show in the library again").wait_for()
+    page.goto("/exercises/cues/")
+    assert "metronome" in page.get_by_role("heading", name="Cadence +5–10 %").locator("..").inner_text()
+    page.goto("/exercises/new/")
+    page.get_by_role("button", name="Save").click()  # empty: errors are shown with the fields
+    page.get_by_text("Give repetitions or a hold time").wait_for()

@@ -172,6 +172,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Lets two deployments (or test runs) share one Redis without taking each other's jobs.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {"gait.tasks.*": {"queue": "gait"}}
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/London")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -7,6 +7,7 @@ session-wide worker (tests/conftest.py) never takes their jobs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -111,10 +112,8 @@ class Worker:
         pid = self.child_pid()
         self.process.send_signal(signal.SIGKILL)
         if pid:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait(timeout=10)
 
     def stop(self) -> None:

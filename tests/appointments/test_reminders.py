@@ -14,8 +14,8 @@ from icalendar import Calendar
 from appointments.models import Appointment, AppointmentStatus, AppointmentType, Reminder
 from appointments.services import appointment_cancel, appointment_reschedule, reminders_send_due
 from appointments.tasks import send_due_reminders
-from core.selectors import clinic_settings
 from core.models import OutboundEmail
+from core.selectors import clinic_settings
 from tests.appointments.conftest import at
 from tests.emails import deliver_queued_emails
 from tests.factories import ClientFactory, TherapistFactory

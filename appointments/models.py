@@ -183,6 +183,8 @@ class Reminder(models.Model):
     the client is reminded of the new time (the reminder for the old time stays as history).
     """
 
+    GDPR_ERASE_FIELDS = ("recipient",)
+
     class Kind(models.TextChoices):
         EMAIL = "EMAIL", "Email reminder"
 

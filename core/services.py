@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from .jobs import job_claim, job_done, job_failed, job_publish_on_commit, jobs_sweep
-from .models import Heartbeat, OutboundEmail
+from .models import Heartbeat, JobStatus, OutboundEmail
 from .selectors import clinic_settings
 
 logger = logging.getLogger(__name__)
@@ -172,6 +172,17 @@ def email_send(*, email_id: int, now: datetime) -> bool:
         return False
     job_done(email, now=now, **forget)
     return True
+
+
+def emails_forget_recipient(*, address: str, now: datetime) -> int:
+    """GDPR erasure: blank every email to this address; one not yet sent is never sent."""
+    if not address:
+        return 0
+    rows = OutboundEmail.objects.filter(to__iexact=address)
+    rows.filter(status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED, finished_at=now, last_error="Not sent: the recipient's personal data was erased."
+    )
+    return rows.update(to="", reply_to="", subject="(erased)", text_body="", html_body="", attachments=[])
 
 
 # Background plumbing ------------------------------------------------------------------------

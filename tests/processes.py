@@ -78,7 +78,7 @@ class Worker:
         from clinic.celery import app
 
         self.starts += 1
-        node = f"{self.name}-{self.starts}@{socket.gethostname()}"
+        self.node = node = f"{self.name}-{self.starts}@{socket.gethostname()}"
         log = open(self.log_path, "a")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "clinic", "worker", "-Q", self.env["CELERY_DEFAULT_QUEUE"],
@@ -94,6 +94,14 @@ class Worker:
             if app.control.ping(destination=[node], timeout=0.5) and self.child_pid():
                 return
         raise RuntimeError(f"worker did not answer within {timeout} s; see {self.log_path}")
+
+    def idle(self) -> bool:
+        """Running nothing and holding no message (asked through the broker)."""
+        from clinic.celery import app
+
+        inspect = app.control.inspect(destination=[self.node], timeout=1)
+        active, reserved = inspect.active(), inspect.reserved()
+        return bool(active and reserved) and not active.get(self.node) and not reserved.get(self.node)
 
     def child_pid(self) -> int | None:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from appointments.models import Appointment, AppointmentType, Reminder
+from appointments.tasks import send_due_reminders
 from core.jobs import STALE_AFTER, job_claim, job_done, jobs_sweep
 from core.models import JobStatus, OutboundEmail
 from core.services import email_queue
@@ -70,17 +71,14 @@ KILLS = ["whole" if i % 3 == 2 else "child" for i in range(KILL_COUNT)]
 SEED = int(os.environ.get("KILL_TEST_SEED", "8"))
 
 
-def _settled(queue: str, seconds: float = 3.0, limit: float = 90.0) -> None:
-    """Wait until the worker's queue is empty and no email has been finished for `seconds`."""
+def _settled(worker: Worker, queue: str, limit: float) -> None:
+    """Wait until the worker's queue is empty and the worker runs and holds nothing."""
     broker = redis.Redis.from_url(settings.REDIS_URL)
-    last, quiet_since, deadline = -1, time.monotonic(), time.monotonic() + limit
+    deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        done = OutboundEmail.objects.filter(status=JobStatus.DONE).count()
-        if done != last or broker.llen(queue):
-            last, quiet_since = done, time.monotonic()
-        elif time.monotonic() - quiet_since >= seconds:
+        if not broker.llen(queue) and worker.idle():
             return
-        time.sleep(0.25)
+        time.sleep(0.5)
     raise AssertionError("the worker did not settle")
 
 
@@ -93,7 +91,8 @@ def test_sigkilled_workers_lose_no_reminder_and_duplicate_only_in_the_documented
     treatment, _ = AppointmentType.objects.get_or_create(
         name="Treatment / retraining", defaults={"kind": "TREATMENT", "duration_minutes": 30}
     )
-    therapists = [TherapistFactory() for _ in range(4)]
+    # Each therapist's day-and-a-half of half-hour slots stays inside the 48-hour reminder window.
+    therapists = [TherapistFactory() for _ in range(max(4, -(-APPOINTMENTS // 80)))]
     first_start = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=2)
     for i in range(APPOINTMENTS):
         starts_at = first_start + timedelta(minutes=30 * (i // len(therapists)))
@@ -104,15 +103,18 @@ def test_sigkilled_workers_lose_no_reminder_and_duplicate_only_in_the_documented
 
     # Holding each message briefly after receiving it widens the duplicate window on purpose.
     smtp = SmtpSink(delay=0.02)
-    queue = f"kill-{tmp_path.name}"
+    queue = f"kill-{os.getpid()}"
     env = project_env(CELERY_DEFAULT_QUEUE=queue, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
                       EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port))
-    beat = "from appointments.tasks import send_due_reminders\nsend_due_reminders.delay()"
     worker = Worker(env, "kill", tmp_path / "worker.log")
     kills = []
+
+    def beat():  # time runs fast here: the 15-minute reminder job is due after every kill
+        send_due_reminders.apply_async(queue=queue)
+
     try:
         worker.start()
-        run_django(beat, env)  # the reminder job itself runs under fire too
+        beat()
         for kind in KILLS:
             time.sleep(rng.uniform(0.4, 1.6))
             reminders, sent = Reminder.objects.count(), OutboundEmail.objects.filter(status="done").count()
@@ -122,14 +124,14 @@ def test_sigkilled_workers_lose_no_reminder_and_duplicate_only_in_the_documented
             elif not worker.kill_child():
                 continue
             kills.append((kind, reminders, sent))
-        # What beat does next: the reminder job again (every 15 minutes), and once the worker has
-        # gone quiet, the sweep after the killed jobs' leases have expired (every minute).
-        run_django(beat, env)
-        _settled(queue)
+            beat()
+        # Once the worker has gone quiet, the sweep that beat runs every minute, as it runs
+        # after the killed jobs' leases have expired.
+        _settled(worker, queue, limit=60 + APPOINTMENTS / 2)
         run_django("from django.utils import timezone\nfrom core.jobs import STALE_AFTER, jobs_sweep\n"
                    "from core.models import OutboundEmail\n"
                    "print(jobs_sweep(now=timezone.now() + OutboundEmail.lease + STALE_AFTER))", env)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 60 + APPOINTMENTS / 2
         while OutboundEmail.objects.exclude(status=JobStatus.DONE).exists() and time.monotonic() < deadline:
             time.sleep(0.25)
     finally:

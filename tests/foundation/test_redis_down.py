@@ -5,6 +5,7 @@ and /healthz names the broker as down. Once the broker is back, the queued email
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -72,7 +73,7 @@ def clinic():
 
 def test_api_answers_in_json_without_5xx_while_redis_is_down_and_the_email_goes_later(clinic, tmp_path):
     dead = closed_port_redis_url()
-    queue = f"redis-down-{tmp_path.name}"
+    queue = f"redis-down-{os.getpid()}"
     server = Server(project_env(REDIS_URL=dead, CELERY_DEFAULT_QUEUE=queue), tmp_path / "server.log")
     try:
         status, body, _, _ = call(server.url + "/healthz")

@@ -112,12 +112,22 @@ def test_sigkilled_workers_lose_no_reminder_and_duplicate_only_in_the_documented
     def beat():  # time runs fast here: the 15-minute reminder job is due after every kill
         send_due_reminders.apply_async(queue=queue)
 
+    def progress() -> tuple[int, int]:
+        return Reminder.objects.count(), OutboundEmail.objects.filter(status=JobStatus.DONE).count()
+
+    # Kills land at random points of the whole run: each at a random amount of work done
+    # (reminders queued + emails sent, out of twice the number of appointments), plus a random
+    # few milliseconds, so some hit the reminder job, some a send, some the gap in between.
+    targets = sorted(rng.sample(range(1, 2 * APPOINTMENTS), len(KILLS)))
     try:
         worker.start()
         beat()
-        for kind in KILLS:
-            time.sleep(rng.uniform(0.4, 1.6))
-            reminders, sent = Reminder.objects.count(), OutboundEmail.objects.filter(status="done").count()
+        for kind, target in zip(KILLS, targets, strict=True):
+            deadline = time.monotonic() + 60
+            while sum(progress()) < target and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0, 0.05))
+            reminders, sent = progress()
             if kind == "whole":
                 worker.kill_all()
                 worker.start()

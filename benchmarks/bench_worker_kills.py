@@ -3,7 +3,7 @@
 Runs tests/foundation/test_durable_jobs.py's kill test (a real Celery worker SIGKILLed at random
 moments while it queues reminders and emails them to a real SMTP server) with more reminders and
 kills, and prints its figures: jobs, kills (pool process / whole worker), lost, duplicates.
-Needs PostgreSQL and Redis as for `make test`. Options: --reminders 1000 --kills 30 --seed 1.
+Needs PostgreSQL and Redis as for `make test`. Options: --reminders 300 --kills 15 --seed 1 (the defaults).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reminders", type=int, default=1000)
-    parser.add_argument("--kills", type=int, default=30)
+    parser.add_argument("--reminders", type=int, default=300)
+    parser.add_argument("--kills", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     env = {**os.environ, "KILL_TEST_REMINDERS": str(args.reminders), "KILL_TEST_KILLS": str(args.kills),

@@ -3,6 +3,9 @@ from datetime import timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+# The range a reassessment interval may take, in weeks: the clinic's default and every care plan's.
+REASSESSMENT_WEEKS_MIN, REASSESSMENT_WEEKS_MAX = 1, 52
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -22,7 +25,7 @@ class ClinicSettings(models.Model):
     )
     late_cancellation_hours = models.PositiveSmallIntegerField(default=24, validators=[MaxValueValidator(14 * 24)])
     reassessment_interval_weeks = models.PositiveSmallIntegerField(
-        default=6, validators=[MinValueValidator(1), MaxValueValidator(52)]
+        default=6, validators=[MinValueValidator(REASSESSMENT_WEEKS_MIN), MaxValueValidator(REASSESSMENT_WEEKS_MAX)]
     )
     gait_threshold_overrides = models.JSONField(
         default=dict, blank=True, help_text="Finding code -> threshold value, overriding the literature defaults."
@@ -36,17 +39,19 @@ class ClinicSettings(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
+        # Apps above core check their own parts of the settings (e.g. gait its thresholds).
+        for validator in _settings_validators:
+            validator(self)
 
-        from gait.engine.errors import GaitInputError
-        from gait.engine.thresholds import finding_thresholds
 
-        try:
-            finding_thresholds(self.gait_threshold_overrides)
-        except (GaitInputError, TypeError, ValueError) as exc:
-            raise ValidationError(
-                {"gait_threshold_overrides": f'Not valid: {exc}. Use e.g. {{"trunk_lean": 8}}.'}
-            ) from exc
+_settings_validators = []
+
+
+def register_settings_validator(validator) -> None:
+    """Called from an app's AppConfig.ready(): `validator(clinic_settings)` raises ValidationError
+    (naming the field) for values that app cannot use. Runs in ClinicSettings.clean()."""
+    if validator not in _settings_validators:
+        _settings_validators.append(validator)
 
 
 class JobStatus(models.TextChoices):
@@ -96,6 +101,7 @@ class OutboundEmail(DurableJob):
     after a worker died mid-send carries the same Message-ID, so a receiving server can tell."""
 
     task_name = "core.tasks.send_email"
+    lease = timedelta(minutes=2)  # well above EMAIL_TIMEOUT, so a slow send is not taken over
 
     status = models.CharField(max_length=8, choices=EmailStatus.choices, default=EmailStatus.QUEUED)
     purpose = models.CharField(max_length=40, help_text="What the email is for, e.g. 'reminder'.")

@@ -21,7 +21,7 @@ from appointments.models import Appointment, AppointmentKind, AppointmentStatus,
 from appointments.selectors import free_slots
 from appointments.services import appointment_book
 from clients.models import ConsentPurpose
-from clients.selectors import client_is_bookable, client_not_bookable_reason
+from clients.selectors import client_has_consent, client_is_bookable, client_not_bookable_reason
 from clients.services import require_consent
 from core.clinic_time import clinic_tz, local_display
 from core.exceptions import ApplicationError, ConflictError
@@ -221,29 +221,53 @@ class ScheduleResult:
     appointment: Appointment | None = None
     due: date | None = None
     reason: str = ""
+    plan_created: bool = False
+
+    @property
+    def summary(self) -> str:
+        """What happened, for the member of staff who marked the visit attended."""
+        parts = ["A care plan was started."] if self.plan_created else []
+        if self.outcome in (Outcome.BOOKED_SAME_TIME, Outcome.BOOKED_NEARBY):
+            parts.append(
+                f"Next reassessment booked for {local_display(self.appointment.starts_at)} "
+                f"with {self.appointment.therapist.display_name}."
+            )
+        elif self.outcome in (Outcome.ALREADY_BOOKED, Outcome.ALREADY_SCHEDULED) and self.appointment is not None:
+            parts.append(f"Next reassessment already booked for {local_display(self.appointment.starts_at)}.")
+        elif self.outcome == Outcome.RECALL:
+            due = date_format(self.due, "D j M Y")
+            reason = self.reason.rstrip(".")
+            parts.append(
+                f"Next reassessment due {due}, not booked ({reason[:1].lower()}{reason[1:]}): "
+                "the client is on the recall list."
+            )
+        elif self.outcome == Outcome.NOT_SCHEDULED and self.reason:
+            parts.append(f"No reassessment was scheduled: {self.reason[0].lower()}{self.reason[1:]}")
+        return " ".join(parts)
 
 
-def _plan_for_visit(visit: Appointment) -> CarePlan | None:
-    """The client's ACTIVE plan (locked). An initial assessment with no plan at all (or only
-    discharged ones) starts a new ACTIVE plan led by the assessing therapist; a paused plan is
-    respected: nothing is created or scheduled until staff resume it."""
+def _plan_for_visit(visit: Appointment) -> tuple[CarePlan | None, bool]:
+    """The client's ACTIVE plan (locked) and whether it was created now. An initial assessment
+    with no plan at all (or only discharged ones) starts a new ACTIVE plan led by the assessing
+    therapist; a paused plan is respected: nothing is created or scheduled until staff resume it."""
     plans = CarePlan.objects.select_for_update().filter(client_id=visit.client_id)
     plan = plans.filter(status=CarePlanStatus.ACTIVE).first()
     if plan is not None or visit.appointment_type.kind != AppointmentKind.INITIAL_ASSESSMENT:
-        return plan
+        return plan, False
     if plans.filter(status=CarePlanStatus.PAUSED).exists():
-        return None
+        return None, False
     try:
         with transaction.atomic():
-            return CarePlan.objects.create(
+            created = CarePlan.objects.create(
                 client_id=visit.client_id,
                 therapist=visit.therapist,
                 start_date=visit.starts_at.astimezone(clinic_tz()).date(),
                 reassessment_interval_weeks=clinic_settings().reassessment_interval_weeks,
             )
+            return created, True
     except IntegrityError:
         # Another visit of the same client created it first.
-        return plans.filter(status=CarePlanStatus.ACTIVE).first()
+        return plans.filter(status=CarePlanStatus.ACTIVE).first(), False
 
 
 def _try_book(*, visit, rtype, starts_at, now) -> Appointment | None:
@@ -289,7 +313,7 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
         )
     if not client_is_bookable(visit.client):
         return ScheduleResult(Outcome.NOT_SCHEDULED, reason="The client is archived or erased.")
-    plan = _plan_for_visit(visit)
+    plan, created = _plan_for_visit(visit)
     if plan is None:
         return ScheduleResult(Outcome.NOT_SCHEDULED, reason="The client has no active care plan.")
     if plan.last_assessment_id == visit.id:
@@ -320,18 +344,31 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
     if upcoming is not None:
         # Staff already booked the next reassessment (e.g. at the desk before the visit was
         # marked): the client is not booked twice.
-        return ScheduleResult(Outcome.ALREADY_BOOKED, plan=plan, appointment=upcoming, due=due)
+        return ScheduleResult(Outcome.ALREADY_BOOKED, plan=plan, plan_created=created, appointment=upcoming, due=due)
 
     rtype = visit.appointment_type
     if rtype.kind != AppointmentKind.REASSESSMENT:
         rtype = selectors.reassessment_type()
     if rtype is None:
-        return ScheduleResult(Outcome.RECALL, plan=plan, due=due, reason="No reassessment appointment type exists.")
+        return ScheduleResult(
+            Outcome.RECALL, plan=plan, plan_created=created, due=due, reason="No reassessment appointment type exists."
+        )
+
+    if not client_has_consent(visit.client, ConsentPurpose.TREATMENT):
+        return ScheduleResult(
+            Outcome.RECALL,
+            plan=plan,
+            plan_created=created,
+            due=due,
+            reason="No current consent to assessment and treatment is recorded.",
+        )
 
     if target >= now:
         booked = _try_book(visit=visit, rtype=rtype, starts_at=target, now=now)
         if booked is not None:
-            return ScheduleResult(Outcome.BOOKED_SAME_TIME, plan=plan, appointment=booked, due=due)
+            return ScheduleResult(
+                Outcome.BOOKED_SAME_TIME, plan=plan, plan_created=created, appointment=booked, due=due
+            )
 
     window_start, window_end = selectors.reassessment_window(due)
     if window_end > now:
@@ -346,8 +383,12 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
         for slot in candidates[:5]:
             booked = _try_book(visit=visit, rtype=rtype, starts_at=slot.starts_at, now=now)
             if booked is not None:
-                return ScheduleResult(Outcome.BOOKED_NEARBY, plan=plan, appointment=booked, due=due)
-    return ScheduleResult(Outcome.RECALL, plan=plan, due=due, reason="No free slot near the due date.")
+                return ScheduleResult(
+                    Outcome.BOOKED_NEARBY, plan=plan, plan_created=created, appointment=booked, due=due
+                )
+    return ScheduleResult(
+        Outcome.RECALL, plan=plan, plan_created=created, due=due, reason="No free slot near the due date."
+    )
 
 
 # Recall list: one-click booking ------------------------------------------------------------
@@ -406,7 +447,7 @@ def self_booking_invite_create(*, plan: CarePlan, site_url: str, now: datetime, 
         raise CarePlanError(
             f"{client.full_name} has no email address on record: add one, or book the reassessment by phone."
         )
-    require_consent(client, ConsentPurpose.EMAIL_REPORTS)
+    require_consent(client, ConsentPurpose.CONTACT_EMAIL)
     already = selectors.future_reassessments(client=client, now=now).first()
     if already is not None:
         raise ConflictError(

@@ -57,7 +57,7 @@ def clinic():
     for weekday in range(5):
         WorkingHours.objects.create(therapist=therapist, weekday=weekday, start_time=dtime(9), end_time=dtime(17))
     client = ClientFactory(first_name="Robin", email="robin@example.com")
-    consent_record(client=client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None,
+    consent_record(client=client, purpose=ConsentPurpose.CONTACT_EMAIL, granted=True, recorded_by=None,
                    now=timezone.now())
     plan = CarePlan.objects.create(
         client=client, therapist=therapist, start_date=date.today() - timedelta(weeks=6),

@@ -36,7 +36,7 @@ def reminders_to_email_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0004_reminders'),
+        ('appointments', '0005_readable_constraint_messages'),
         ('core', '0002_outbound_email'),
     ]
 

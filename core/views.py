@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .media import can_view_media
-from .selectors import database_check, today_overview
+from .selectors import health_report, today_overview
 
 
 @login_required
@@ -49,9 +49,11 @@ def protected_media(request, path: str):
 
 @require_GET
 def healthz(request):
-    """For load balancers and compose health checks: the app answers and its database does."""
-    database_check()
-    return JsonResponse({"status": "ok"})
+    """For load balancers and compose health checks: 503 when requests cannot be served."""
+    report = health_report(now=timezone.now())
+    response = JsonResponse(report, status=503 if report["status"] == "down" else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def page_not_found(request, exception):

@@ -4,10 +4,10 @@ project's error format; a clash is HTTP 409 with `clashing_appointment_id`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.roles import CLINIC_ADMIN
 from clients.models import Client
+from core import dates
 from core.exceptions import ApplicationError, NotFoundError
 from core.permissions import RolePermissions
 
@@ -76,8 +77,8 @@ class AppointmentBookSerializer(serializers.Serializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all())
     therapist = serializers.IntegerField()
     appointment_type = serializers.PrimaryKeyRelatedField(queryset=AppointmentType.objects.all())
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(
+    starts_at = dates.DateTimeField()
+    ends_at = dates.DateTimeField(
         required=False, help_text="Optional; must be the start plus the type's duration if given."
     )
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all(), required=False, allow_null=True)
@@ -97,7 +98,7 @@ class AppointmentBookSerializer(serializers.Serializer):
 
 
 class AppointmentRescheduleSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
+    starts_at = dates.DateTimeField()
     therapist = serializers.IntegerField(required=False)
 
 
@@ -263,19 +264,9 @@ def _parse_from(value: str | None, now: datetime) -> datetime:
     if not value:
         return now
     try:
-        moment = parse_datetime(value)
-    except ValueError:
-        moment = None
-    if moment is None:
-        try:
-            moment = datetime.combine(date.fromisoformat(value), time.min)
-        except ValueError:
-            raise ApplicationError(
-                f"from: “{value}” is not a date or date-time; use YYYY-MM-DD or ISO 8601 (e.g. 2026-11-03T09:00).",
-                extra={"errors": {"from": ["Not a date or date-time."]}},
-            ) from None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=selectors.clinic_tz())
+        moment = dates.parse_date_or_datetime(value, tz=selectors.clinic_tz())
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"from": exc.messages}) from None
     return max(moment, now)
 
 
@@ -335,6 +326,8 @@ class WorkingHoursSerializer(serializers.ModelSerializer):
 
 class AvailabilityExceptionSerializer(serializers.ModelSerializer):
     therapist = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    starts_at = dates.DateTimeField()
+    ends_at = dates.DateTimeField()
 
     class Meta:
         model = AvailabilityException

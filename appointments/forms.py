@@ -7,6 +7,8 @@ from datetime import datetime
 
 from django import forms
 
+from core.dates import FormDateField
+
 from .models import AppointmentType, Room
 from .selectors import bookable_clients, clinic_tz, therapists_for_booking
 
@@ -30,7 +32,7 @@ class BookForm(forms.Form):
     client = ClientChoiceField(queryset=bookable_clients())
     therapist = TherapistChoiceField(queryset=therapists_for_booking())
     appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.order_by("name"), label="Type")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = FormDateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
     room = forms.ModelChoiceField(
         queryset=Room.objects.order_by("name"), required=False, help_text="Gait appointments get the treadmill room."
@@ -43,7 +45,7 @@ class BookForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     therapist = TherapistChoiceField(queryset=therapists_for_booking())
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = FormDateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
 
     def starts_at(self) -> datetime:

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import is_therapist
+from core.dates import OUT_OF_RANGE, in_range
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
@@ -28,9 +29,12 @@ def _parse_day(value: str | None, today: date) -> tuple[date, str | None]:
     if not value:
         return today, None
     try:
-        return date.fromisoformat(value), None
+        day = date.fromisoformat(value)
     except ValueError:
         return today, f"“{value}” is not a date (use YYYY-MM-DD); showing today."
+    if not in_range(day):
+        return today, f"{OUT_OF_RANGE} Showing today."
+    return day, None
 
 
 def _calendar_therapist(request):

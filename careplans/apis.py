@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from clients.selectors import client_get
+from core import dates
 from core.api import Pagination
 from core.exceptions import NotFoundError
 
@@ -48,17 +49,17 @@ class CarePlanInputSerializer(serializers.Serializer):
     client = serializers.IntegerField()
     therapist = serializers.IntegerField()
     goal = serializers.CharField(required=False, allow_blank=True, default="")
-    start_date = serializers.DateField()
+    start_date = dates.DateField()
     reassessment_interval_weeks = serializers.IntegerField(required=False, min_value=1, max_value=52)
-    next_reassessment_due = serializers.DateField(required=False, allow_null=True)
+    next_reassessment_due = dates.DateField(required=False, allow_null=True)
 
 
 class CarePlanUpdateSerializer(serializers.Serializer):
     therapist = serializers.IntegerField(required=False)
     goal = serializers.CharField(required=False, allow_blank=True)
-    start_date = serializers.DateField(required=False)
+    start_date = dates.DateField(required=False)
     reassessment_interval_weeks = serializers.IntegerField(required=False, min_value=1, max_value=52)
-    next_reassessment_due = serializers.DateField(required=False, allow_null=True)
+    next_reassessment_due = dates.DateField(required=False, allow_null=True)
 
 
 def _therapist(user_id):
@@ -189,7 +190,7 @@ class RecallListApi(APIView):
 
 class RecallBookInputSerializer(serializers.Serializer):
     therapist_id = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
+    starts_at = dates.DateTimeField()
 
 
 class BookedOutputSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import dates
 from core.api import Pagination
 
 from . import selectors, services
@@ -50,6 +51,8 @@ class ClientInputSerializer(serializers.ModelSerializer):
         required=False, default=False, write_only=True,
         help_text="Save even though a client with the same name and date of birth exists.",
     )
+
+    date_of_birth = dates.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Client

@@ -14,7 +14,7 @@ class UserOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     display_name = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="Email address; empty when there is none.")
     roles = serializers.ListField(child=serializers.CharField(), source="role_names")
 
 

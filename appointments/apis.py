@@ -19,21 +19,15 @@ from accounts.models import User
 from accounts.roles import CLINIC_ADMIN
 from clients.models import Client
 from core import dates
+from core.api import ErrorSerializer
 from core.exceptions import ApplicationError, NotFoundError
 from core.permissions import RolePermissions
+from core.schema import WallClockTimeField
 
 from . import selectors, services
 from .filters import AppointmentFilter
 from .models import AppointmentStatus, AppointmentType, AvailabilityException, Room, WorkingHours
 
-ERROR = inline_serializer(
-    "Error",
-    {
-        "message": serializers.CharField(),
-        "code": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    },
-)
 CLASH = inline_serializer(
     "Clash",
     {
@@ -43,7 +37,7 @@ CLASH = inline_serializer(
         "clashing_appointment_id": serializers.IntegerField(),
     },
 )
-REFUSALS = {400: OpenApiResponse(ERROR, "Refused: the message says why"), 409: OpenApiResponse(CLASH, "Clash")}
+REFUSALS = {400: OpenApiResponse(ErrorSerializer, "Refused: the message says why"), 409: OpenApiResponse(CLASH, "Clash")}
 
 
 # Appointments ----------------------------------------------------------------------------
@@ -282,7 +276,7 @@ class SlotsApi(APIView):
             OpenApiParameter("from", str, description="Clinic-local date (YYYY-MM-DD) or ISO 8601 date-time"),
             OpenApiParameter("count", int, description="How many slots (1–100, default 10)"),
         ],
-        responses={200: SlotSerializer(many=True), 400: OpenApiResponse(ERROR, "Unknown therapist or type, bad date")},
+        responses={200: SlotSerializer(many=True), 400: OpenApiResponse(ErrorSerializer, "Unknown therapist or type, bad date")},
     )
     def get(self, request):
         query = SlotQuerySerializer(data=request.query_params)
@@ -317,6 +311,8 @@ class ClinicAdminWrites(RolePermissions):
 
 class WorkingHoursSerializer(serializers.ModelSerializer):
     therapist = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    start_time = WallClockTimeField()
+    end_time = WallClockTimeField()
 
     class Meta:
         model = WorkingHours

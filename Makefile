@@ -38,7 +38,7 @@ services:
 	scripts/ensure-services.sh
 
 test: $(VENV)/.installed-dev services
-	scripts/ensure-chromium.sh
+	scripts/ensure-test-tools.sh
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.selectors import is_therapist, therapist_list
 from clients.models import Client
+from clients.timeline import TimelineEntry
 from core.exceptions import NotFoundError
 
 from . import scheduling
@@ -340,13 +342,49 @@ def appointment_get(*, appointment_id) -> Appointment:
         raise NotFoundError("No such appointment.") from None
 
 
-def appointment_detail(*, appointment_id) -> dict:
+# Higher apps (e.g. treatment notes) add sections to the appointment page with
+# `register_appointment_section`; each is a callable (user, appointment) -> dict | None with
+# "title", "template" and its own context, and returns None for users who may not see it.
+_appointment_sections = []
+
+
+def register_appointment_section(section) -> None:
+    if section not in _appointment_sections:
+        _appointment_sections.append(section)
+
+
+def appointment_detail(*, appointment_id, user) -> dict:
     appointment = appointment_get(appointment_id=appointment_id)
+    sections = (section(user, appointment) for section in _appointment_sections)
     return {
         "appointment": appointment,
         "history": list(appointment.history.select_related("changed_by")),
         "reminders": list(appointment.reminders.all()),
+        "sections": [section for section in sections if section],
     }
+
+
+def client_appointments_timeline(*, client, user, now: datetime, limit: int | None) -> list:
+    """Timeline source: the client's appointments with their status (not clinical: reception
+    sees that a visit happened, never what was found). Two queries."""
+    if not user.has_perm("appointments.view_appointment"):
+        return []
+    base = Appointment.objects.filter(client=client).select_related("appointment_type", "therapist")
+    upcoming = base.filter(starts_at__gte=now).order_by("starts_at", "id")
+    past = base.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+    if limit is not None:
+        upcoming, past = upcoming[:limit], past[:limit]
+    return [
+        TimelineEntry(
+            at=appointment.starts_at,
+            kind="appointment",
+            kind_label="Appointment",
+            title=f"{appointment.appointment_type.name} with {appointment.therapist.display_name}",
+            status=appointment.get_status_display(),
+            url=reverse("appointments:detail", args=[appointment.pk]),
+        )
+        for appointment in [*upcoming, *past]
+    ]
 
 
 def appointment_history(*, appointment: Appointment) -> QuerySet[AppointmentStatusChange]:

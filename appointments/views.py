@@ -175,9 +175,9 @@ def _calendar_url(appointment) -> str:
     return f"{reverse('appointments:calendar')}?date={local.isoformat()}&therapist={appointment.therapist_id}"
 
 
-def _appointment_or_404(appointment_id):
+def _appointment_or_404(request, appointment_id):
     try:
-        return selectors.appointment_detail(appointment_id=appointment_id)
+        return selectors.appointment_detail(appointment_id=appointment_id, user=request.user)
     except NotFoundError:
         raise Http404("No such appointment.") from None
 
@@ -200,14 +200,14 @@ def _detail_context(request, detail: dict, **forms) -> dict:
 
 @staff_permission_required("appointments.view_appointment")
 def appointment_detail(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     return render(request, "appointments/detail.html", _detail_context(request, detail))
 
 
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_reschedule(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = RescheduleForm(request.POST)
     extra = {}
     if form.is_valid():
@@ -237,7 +237,7 @@ def appointment_reschedule(request, appointment_id):
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_cancel(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -258,7 +258,7 @@ def appointment_cancel(request, appointment_id):
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_mark(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = MarkForm(request.POST)
     if form.is_valid():
         try:

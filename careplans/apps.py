@@ -20,6 +20,10 @@ class CareplansConfig(AppConfig):
     verbose_name = "Care plans and reassessments"
 
     def ready(self):
+        from clients.timeline import register_timeline_source
         from core.selectors import register_today_section
 
+        from .selectors import client_care_plans_timeline
+
         register_today_section(today_section)
+        register_timeline_source(client_care_plans_timeline)

@@ -9,9 +9,11 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType
 from appointments.selectors import Slot, clinic_tz, free_slots, overlapping, treadmill_room
+from clients.timeline import TimelineEntry, day_start
 from core.exceptions import NotFoundError
 
 from .models import CarePlan, CarePlanStatus, SelfBookingInvite
@@ -286,3 +288,34 @@ def recall_counts(*, today: date) -> dict:
         "due_soon": recall_list(now=start).count() - due_now,
         "within_days": recall_within_days_default(),
     }
+
+
+def client_care_plans_timeline(*, client, user, now: datetime, limit: int | None) -> list[TimelineEntry]:
+    """Timeline source: the client's care plans at their start date, with status and the next
+    reassessment due (the goal is clinical and stays on the plan's page). Two queries."""
+    if not user.has_perm("careplans.view_careplan"):
+        return []
+    today = now.astimezone(clinic_tz()).date()
+    base = CarePlan.objects.filter(client=client).select_related("therapist")
+    upcoming = base.filter(start_date__gt=today).order_by("start_date", "id")
+    past = base.filter(start_date__lte=today).order_by("-start_date", "-id")
+    if limit is not None:
+        upcoming, past = upcoming[:limit], past[:limit]
+    entries = []
+    for plan in [*upcoming, *past]:
+        status = plan.get_status_display()
+        due = plan.next_reassessment_due
+        if plan.is_active and due:
+            status += f" · next reassessment due {due.day} {due:%b %Y}"
+        entries.append(
+            TimelineEntry(
+                at=day_start(plan.start_date),
+                kind="care_plan",
+                kind_label="Care plan",
+                title=f"Care plan with {plan.therapist.display_name}, every {plan.reassessment_interval_weeks} weeks",
+                status=status,
+                url=reverse("careplans:detail", args=[plan.pk]),
+                all_day=True,
+            )
+        )
+    return entries

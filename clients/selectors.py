@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
@@ -10,6 +12,7 @@ from core.exceptions import NotFoundError
 
 from .filters import ClientFilter
 from .models import Client, ClientDataEvent, Consent, ConsentPurpose
+from .timeline import TIMELINE_LIMIT, client_timeline
 
 
 def client_list(*, filters: dict | None = None) -> QuerySet[Client]:
@@ -87,11 +90,16 @@ def client_data_events(client: Client) -> QuerySet[ClientDataEvent]:
     return ClientDataEvent.objects.filter(client=client).select_related("by")
 
 
-def client_profile(*, client_id, user) -> dict:
-    """What the client page shows this user: the client and, if they may see them, the current
-    consents with their history and the export/erasure log."""
+def client_profile(*, client_id, user, now: datetime, full_timeline: bool = False) -> dict:
+    """What the client page shows this user: the client, their timeline (what this user may
+    see of it; capped unless `full_timeline`) and, if they may see them, the current consents
+    with their history and the export/erasure log."""
     client = client_get(client_id=client_id)
-    profile = {"client": client, "clinical": user.has_perm("clients.view_clinical")}
+    profile = {
+        "client": client,
+        "clinical": user.has_perm("clients.view_clinical"),
+        "timeline": client_timeline(client=client, user=user, now=now, limit=None if full_timeline else TIMELINE_LIMIT),
+    }
     if user.has_perm("clients.view_consent"):
         profile["consents"] = consent_summary(client)
         profile["consent_history"] = list(consent_history(client))

@@ -345,7 +345,7 @@ class AppointmentTypeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class _ListCreate(generics.ListAPIView):
+class _ListCreate(generics.ListCreateAPIView):
     permission_classes = [ClinicAdminWrites]
     selector = None
     model = None
@@ -353,11 +353,8 @@ class _ListCreate(generics.ListAPIView):
     def get_queryset(self):
         return type(self).selector()
 
-    def post(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = services.availability_save(instance=self.model(), data=serializer.validated_data)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        serializer.instance = services.availability_save(instance=self.model(), data=serializer.validated_data)
 
 
 class _Detail(generics.RetrieveAPIView):

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
+from accounts.selectors import UnknownTherapist, therapist_get
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType
-from appointments.selectors import Slot, clinic_tz, free_slots, overlapping, treadmill_room
+from appointments.selectors import Slot, free_slots, overlapping, treadmill_room
 from clients.timeline import TimelineEntry, day_start
+from core.clinic_time import clinic_tz
 from core.exceptions import NotFoundError
 
 from .models import CarePlan, CarePlanStatus, SelfBookingInvite
@@ -262,21 +264,19 @@ def offered_slots_still_free(invite: SelfBookingInvite, *, now: datetime) -> lis
     for slot in offered_slots(invite):
         if slot.starts_at <= now:
             continue
+        try:
+            therapist = therapist_get(therapist_id=slot.therapist_id)
+        except UnknownTherapist:
+            continue  # no longer an active therapist: the slot cannot be booked
         clash = overlapping(
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
-            therapist=_user(slot.therapist_id),
+            therapist=therapist,
             room=room if slot.appointment_type_id in needs_room else None,
         )
         if not clash.exists():
             free.append(slot)
     return free
-
-
-def _user(user_id):
-    from accounts.models import User
-
-    return User.objects.filter(pk=user_id).first()
 
 
 def recall_counts(*, today: date) -> dict:

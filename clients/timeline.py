@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from core.clinic_time import clinic_tz
 
 # Entries shown per section (upcoming, past) before "show all".
 TIMELINE_LIMIT = 10
@@ -45,7 +44,7 @@ def register_timeline_source(source) -> None:
 
 def day_start(day: date) -> datetime:
     """A date as the start of that day in the clinic's time zone, for date-only entries."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return datetime.combine(day, time.min, tzinfo=clinic_tz())
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class ReminderInline(admin.TabularInline):
     model = Reminder
     extra = 0
     can_delete = False
-    fields = ("kind", "for_starts_at", "recipient", "status", "claimed_at", "sent_at", "error")
+    fields = ("kind", "for_starts_at", "recipient", "status_label", "claimed_at", "sent_at", "error")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -101,11 +101,13 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("appointment", "kind", "for_starts_at", "recipient", "status", "sent_at")
-    list_filter = ("status", "kind")
-    list_select_related = ("appointment__client", "appointment__appointment_type")
+    list_display = ("appointment", "kind", "for_starts_at", "recipient", "status_label", "sent_at")
+    list_filter = ("email__status", "kind")
+    list_select_related = ("appointment__client", "appointment__appointment_type", "email")
     date_hierarchy = "claimed_at"
-    readonly_fields = ("appointment", "kind", "for_starts_at", "recipient", "status", "claimed_at", "sent_at", "error")
+    readonly_fields = (
+        "appointment", "kind", "for_starts_at", "recipient", "status_label", "claimed_at", "sent_at", "error", "email"
+    )
 
     def has_add_permission(self, request):
         return False

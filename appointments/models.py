@@ -192,30 +192,28 @@ class AppointmentStatusChange(models.Model):
 
 
 class Reminder(models.Model):
-    """One reminder email for one appointment at one start time, claimed before it is sent.
+    """One reminder for one appointment at one start time; its email is an OutboundEmail row.
 
     The unique constraint on (appointment, kind, for_starts_at) is the claim: however often or
-    concurrently the reminder job runs, only one run can insert the row, and only the run that
-    inserted it sends the email. A moved appointment has a new start time, so the client is
-    reminded of the new time (the reminder for the old time stays in the list as history).
+    concurrently the reminder job runs, only one run can insert the row, and the email row is
+    written in the same transaction, so a reminder is never claimed without its email being
+    promised (core/jobs.py sees the email through). A moved appointment has a new start time, so
+    the client is reminded of the new time (the reminder for the old time stays as history).
     """
+
+    GDPR_ERASE_FIELDS = ("recipient",)
 
     class Kind(models.TextChoices):
         EMAIL = "EMAIL", "Email reminder"
-
-    class Status(models.TextChoices):
-        SENDING = "SENDING", "Sending"
-        SENT = "SENT", "Sent"
-        FAILED = "FAILED", "Failed"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.EMAIL)
     for_starts_at = models.DateTimeField(help_text="The appointment's start time this reminder was about.")
     recipient = models.CharField(max_length=254)
-    status = models.CharField(max_length=7, choices=Status.choices, default=Status.SENDING)
     claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    email = models.OneToOneField(
+        "core.OutboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
 
     class Meta:
         ordering = ["-claimed_at", "-id"]
@@ -224,4 +222,16 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for #{self.appointment_id} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} for #{self.appointment_id} ({self.status_label})"
+
+    @property
+    def status_label(self) -> str:
+        return self.email.get_status_display() if self.email_id else "Not recorded"
+
+    @property
+    def sent_at(self):
+        return self.email.finished_at if self.email_id and self.email.status == "done" else None
+
+    @property
+    def error(self) -> str:
+        return self.email.last_error if self.email_id else ""

@@ -6,7 +6,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -18,6 +17,7 @@ from clients.services import ConsentMissing
 from core.clinic_time import clinic_tz, local_day_display, local_display
 from core.exceptions import ApplicationError, ConflictError
 from core.selectors import clinic_name, clinic_settings
+from core.services import email_queue
 
 from . import scheduling
 from .ics import appointment_ics
@@ -313,29 +313,36 @@ def _reminder_still_due(appointment: Appointment, now: datetime) -> bool:
     )
 
 
-def _reminder_message(appointment: Appointment, *, now: datetime) -> EmailMessage:
+def _reminder_email(appointment: Appointment, *, now: datetime):
     clinic = clinic_name()
-    when = local_display(appointment.starts_at)
-    body = (
-        f"Dear {appointment.client.first_name},\n\n"
-        f"This is a reminder of your {appointment.appointment_type.name.lower()} with "
-        f"{appointment.therapist.display_name} at {clinic} on {when} (clinic time).\n\n"
-        "If you cannot come, please let us know as soon as possible.\n\n"
-        f"{clinic}\n"
+    return email_queue(
+        to=appointment.client.email,
+        template="reminder",
+        purpose="reminder",
+        now=now,
+        context={
+            "first_name": appointment.client.first_name,
+            "appointment_type": appointment.appointment_type.name.lower(),
+            "therapist": appointment.therapist.display_name,
+            "when": local_display(appointment.starts_at),
+        },
+        attachments=[
+            {
+                "filename": "appointment.ics",
+                "content": appointment_ics(appointment=appointment, clinic_name=clinic, now=now).decode(),
+                "mimetype": "text/calendar",
+            }
+        ],
     )
-    message = EmailMessage(subject=f"Reminder: your appointment on {when}", body=body, to=[appointment.client.email])
-    message.attach(
-        "appointment.ics", appointment_ics(appointment=appointment, clinic_name=clinic, now=now), "text/calendar"
-    )
-    return message
 
 
-def reminder_send(*, appointment_id: int, now: datetime) -> Reminder | None:
-    """Send the reminder for one appointment's current start time, at most once.
+def reminder_queue(*, appointment_id: int, now: datetime) -> Reminder | None:
+    """Promise the reminder for one appointment's current start time, at most once.
 
-    The Reminder row is claimed (inserted under a unique constraint) and committed before the
-    email goes out, so a second or concurrent run finds the claim and sends nothing. Must not
-    be called inside a transaction. Returns the reminder, or None if this run did not send it.
+    The Reminder row (unique per appointment and start time) and its email row are written in
+    one transaction; the email is sent after the commit by the worker, and the background
+    sweeper sees it through if that worker dies. Returns the reminder, or None if this call did
+    not create it (already reminded, or no longer due).
     """
     with transaction.atomic():
         appointment = (
@@ -357,31 +364,19 @@ def reminder_send(*, appointment_id: int, now: datetime) -> Reminder | None:
                 )
         except IntegrityError:
             return None
-    try:
-        _reminder_message(appointment, now=now).send()
-    except Exception as exc:  # noqa: BLE001 - any mail failure is recorded for staff to see
-        logger.warning("Reminder for appointment #%s failed: %s", appointment_id, exc)
-        reminder.status, reminder.error = Reminder.Status.FAILED, str(exc)[:300]
-        reminder.save(update_fields=["status", "error"])
-        return reminder
-    reminder.status, reminder.sent_at = Reminder.Status.SENT, now
-    reminder.save(update_fields=["status", "sent_at"])
+        reminder.email = _reminder_email(appointment, now=now)
+        reminder.save(update_fields=["email"])
     return reminder
 
 
 def reminders_send_due(*, now: datetime) -> int:
-    """Email every client whose booked appointment is within ClinicSettings.reminder_hours_before.
-
-    Idempotent: run it as often as you like. Returns how many reminders this run sent.
-    """
+    """Queue a reminder email for every client whose booked appointment is within
+    ClinicSettings.reminder_hours_before. Idempotent: run it as often as you like (each
+    appointment commits on its own, so a run killed half-way loses nothing). Returns how many
+    reminders this run queued."""
     hours = clinic_settings().reminder_hours_before
     due = list(reminders_due(now=now, hours_before=hours).values_list("id", flat=True))
-    sent = 0
-    for appointment_id in due:
-        reminder = reminder_send(appointment_id=appointment_id, now=now)
-        if reminder is not None and reminder.status == Reminder.Status.SENT:
-            sent += 1
-    return sent
+    return sum(reminder_queue(appointment_id=appointment_id, now=now) is not None for appointment_id in due)
 
 
 # Availability, rooms and types (clinic admins) ----------------------------------------------

@@ -7,14 +7,16 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urljoin
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.selectors import THERAPIST_REQUIRED, UnknownTherapist, is_therapist, therapist_get
+from appointments.ics import appointment_ics
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType, BookedVia
 from appointments.selectors import free_slots
 from appointments.services import appointment_book
@@ -25,6 +27,7 @@ from core.clinic_time import clinic_tz, local_display
 from core.exceptions import ApplicationError, ConflictError
 from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
 from core.selectors import clinic_name, clinic_settings
+from core.services import email_queue
 
 from . import selectors
 from .models import CarePlan, CarePlanStatus, SelfBookingInvite
@@ -430,9 +433,11 @@ class SentInvite:
 
 
 @transaction.atomic
-def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None) -> SentInvite:
-    """Create a single-use link offering a few free reassessment slots. The caller emails it
-    (see self_booking_invite_send). Refuses without an email address or consent to email."""
+def self_booking_invite_create(*, plan: CarePlan, site_url: str, now: datetime, created_by=None) -> SentInvite:
+    """Create a single-use link offering a few free reassessment slots and queue its email (in
+    this transaction; the link is built here, so the raw token never goes through the broker).
+    `site_url` is where clients reach the site, e.g. "https://clinic.example/". Refuses without
+    an email address or consent to email."""
     plan = CarePlan.objects.select_for_update().select_related("client", "therapist").get(pk=plan.pk)
     client = plan.client
     if plan.status != CarePlanStatus.ACTIVE:
@@ -467,34 +472,21 @@ def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None
         expires_at=now + timedelta(days=INVITE_VALID_DAYS),
         created_by=created_by,
     )
-    return SentInvite(invite=invite, token=token)
-
-
-def self_booking_email_send(*, invite_id: int, link: str, now: datetime) -> bool:
-    """Email the link once (the emailed_at update is the guard); False if already sent or unusable."""
-    invite = SelfBookingInvite.objects.select_related("client").filter(pk=invite_id).first()
-    if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        return False
-    token = link.rstrip("/").rsplit("/", 1)[-1]
-    if selectors.token_hash(token) != invite.token_hash:
-        raise ValueError(f"The link does not belong to self-booking invite #{invite_id}.")
-    if not SelfBookingInvite.objects.filter(pk=invite.pk, emailed_at__isnull=True).update(emailed_at=now):
-        return False
-    clinic = clinic_name()
-    expires = date_format(timezone.localtime(invite.expires_at, clinic_tz()), "l j F Y, H:i")
-    body = (
-        f"Dear {invite.client.first_name},\n\n"
-        f"It is time to book your next reassessment at {clinic}. Choose a time that suits you here:\n\n"
-        f"{link}\n\n"
-        f"The link works once and until {expires}. If none of the times suit you, just reply or call us.\n\n"
-        f"{clinic}\n"
+    link = urljoin(site_url, reverse("careplans:self-book", args=[token]))
+    invite.email = email_queue(
+        to=client.email,
+        template="self_booking_invite",
+        purpose="self-booking link",
+        now=now,
+        context={
+            "first_name": client.first_name,
+            "link": link,
+            "expires": date_format(timezone.localtime(invite.expires_at, clinic_tz()), "l j F Y, H:i"),
+        },
+        contains_secret=True,
     )
-    try:
-        send_mail(f"Book your reassessment at {clinic}", body, None, [invite.client.email])
-    except Exception:
-        SelfBookingInvite.objects.filter(pk=invite.pk).update(emailed_at=None)  # let a retry send it
-        raise
-    return True
+    invite.save(update_fields=["email"])
+    return SentInvite(invite=invite, token=token)
 
 
 def _invite_refusal(invite: SelfBookingInvite, now: datetime) -> SelfBookingError | None:
@@ -552,5 +544,25 @@ def self_booking_book(*, token: str, slot_index, now: datetime) -> Appointment:
             )
         except ApplicationError:
             raise SlotTaken("Sorry, that time has just been taken. Please choose another.") from None
-        SelfBookingInvite.objects.filter(pk=invite.pk).update(appointment=appointment)
+        invite.appointment = appointment
+        invite.confirmation_email = email_queue(
+            to=invite.client.email,
+            template="self_booking_confirmation",
+            purpose="self-booking confirmation",
+            now=now,
+            context={
+                "first_name": invite.client.first_name,
+                "appointment_type": appointment.appointment_type.name.lower(),
+                "when": local_display(appointment.starts_at),
+            },
+            attachments=[
+                {
+                    "filename": "appointment.ics",
+                    "content": appointment_ics(appointment=appointment, clinic_name=clinic_name(), now=now)
+                    .decode(),
+                    "mimetype": "text/calendar",
+                }
+            ],
+        )
+        invite.save(update_fields=["appointment", "confirmation_email"])
     return appointment

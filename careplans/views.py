@@ -21,7 +21,6 @@ from core.exceptions import ApplicationError, NotFoundError
 from . import selectors, services
 from .apps import RECALL_PERMS
 from .forms import CarePlanForm, RecallBookForm, SelfBookForm
-from .tasks import send_self_booking_email
 
 RECALLS_PER_PAGE = 20
 
@@ -130,12 +129,12 @@ def plan_invite(request, plan_id):
     """Email the client a single-use link to pick a reassessment slot."""
     plan = _plan_or_404(plan_id)
     try:
-        sent = services.self_booking_invite_create(plan=plan, now=timezone.now(), created_by=request.user)
+        sent = services.self_booking_invite_create(
+            plan=plan, site_url=request.build_absolute_uri("/"), now=timezone.now(), created_by=request.user
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        link = request.build_absolute_uri(reverse("careplans:self-book", args=[sent.token]))
-        send_self_booking_email.delay_on_commit(sent.invite.pk, link)
         messages.success(
             request,
             f"A booking link offering {len(sent.invite.offered_slots)} times is being emailed to {plan.client.full_name}.",

@@ -33,6 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from core.exceptions import ApplicationError, ConflictError
+from core.services import emails_forget_recipient
 
 from .models import CLINICAL_FIELDS, Client, ClientDataEvent, Consent, ConsentPurpose, DataEventAction
 from .selectors import client_has_consent, client_not_bookable_reason, client_probable_duplicates
@@ -391,6 +392,7 @@ def client_erase(*, client: Client, erased_by, now: datetime, confirmation: str)
         if updates:
             type(row)._base_manager.filter(pk=row.pk).update(**updates)
     Consent.objects.filter(client=client).update(note="")
+    emails_forget_recipient(address=client.email, now=now)
 
     for field, field_file in _file_fields(client):
         files.append((field_file.storage, field_file.name))

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 
-from .models import ClinicSettings
+from .models import ClinicSettings, OutboundEmail
 
 # The admin site is the clinic's settings area: branded, and without the plumbing of
 # third-party apps (login-attempt logs, API tokens), which only superusers see.
@@ -45,6 +45,26 @@ class ClinicSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not ClinicSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """Every email the app has sent or promised to send (read-only: the worker owns these rows)."""
+
+    list_display = ("created_at", "purpose", "to", "subject", "status", "attempts", "finished_at", "last_error")
+    list_filter = ("status", "purpose")
+    search_fields = ("to", "subject", "message_id")
+    date_hierarchy = "created_at"
+    exclude = ("attachments",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

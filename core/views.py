@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from .api import error_body
 from .media import can_view_media
-from .selectors import database_check, today_overview
+from .selectors import health_report, today_overview
 
 
 @login_required
@@ -50,9 +50,11 @@ def protected_media(request, path: str):
 
 @require_GET
 def healthz(request):
-    """For load balancers and compose health checks: the app answers and its database does."""
-    database_check()
-    return JsonResponse({"status": "ok"})
+    """For load balancers and compose health checks: 503 when requests cannot be served."""
+    report = health_report(now=timezone.now())
+    response = JsonResponse(report, status=503 if report["status"] == "down" else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _is_api(request) -> bool:

@@ -122,7 +122,7 @@ def test_a_booking_link_needs_consent_to_appointment_emails_and_says_so(theo, pl
     )  # fmt: skip
     plan = plan_for(client, theo)
     with pytest.raises(ConsentMissing) as refused:
-        self_booking_invite_create(plan=plan, now=NOW)
+        self_booking_invite_create(plan=plan, site_url="https://clinic.example/", now=NOW)
     message = refused.value.message
     assert message.startswith("Rae Reports has no current consent for appointment emails (reminders, booking links)")
     assert "reports by email" not in message

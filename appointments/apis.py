@@ -4,10 +4,10 @@ project's error format; a clash is HTTP 409 with `clashing_appointment_id`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -19,22 +19,17 @@ from accounts.models import User
 from accounts.roles import CLINIC_ADMIN
 from accounts.selectors import therapist_get
 from clients.models import Client
+from core import dates
+from core.api import ErrorSerializer
 from core.clinic_time import clinic_tz
 from core.exceptions import ApplicationError, NotFoundError
 from core.permissions import RolePermissions
+from core.schema import WallClockTimeField
 
 from . import selectors, services
 from .filters import AppointmentFilter
 from .models import AppointmentStatus, AppointmentType, AvailabilityException, Room, WorkingHours
 
-ERROR = inline_serializer(
-    "Error",
-    {
-        "message": serializers.CharField(),
-        "code": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    },
-)
 CLASH = inline_serializer(
     "Clash",
     {
@@ -44,7 +39,7 @@ CLASH = inline_serializer(
         "clashing_appointment_id": serializers.IntegerField(),
     },
 )
-REFUSALS = {400: OpenApiResponse(ERROR, "Refused: the message says why"), 409: OpenApiResponse(CLASH, "Clash")}
+REFUSALS = {400: OpenApiResponse(ErrorSerializer, "Refused: the message says why"), 409: OpenApiResponse(CLASH, "Clash")}
 
 
 # Appointments ----------------------------------------------------------------------------
@@ -73,8 +68,8 @@ class AppointmentBookSerializer(serializers.Serializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.all())
     therapist = serializers.IntegerField()
     appointment_type = serializers.PrimaryKeyRelatedField(queryset=AppointmentType.objects.all())
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(
+    starts_at = dates.DateTimeField()
+    ends_at = dates.DateTimeField(
         required=False, help_text="Optional; must be the start plus the type's duration if given."
     )
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all(), required=False, allow_null=True)
@@ -94,7 +89,7 @@ class AppointmentBookSerializer(serializers.Serializer):
 
 
 class AppointmentRescheduleSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
+    starts_at = dates.DateTimeField()
     therapist = serializers.IntegerField(required=False)
 
 
@@ -256,19 +251,9 @@ def _parse_from(value: str | None, now: datetime) -> datetime:
     if not value:
         return now
     try:
-        moment = parse_datetime(value)
-    except ValueError:
-        moment = None
-    if moment is None:
-        try:
-            moment = datetime.combine(date.fromisoformat(value), time.min)
-        except ValueError:
-            raise ApplicationError(
-                f"from: “{value}” is not a date or date-time; use YYYY-MM-DD or ISO 8601 (e.g. 2026-11-03T09:00).",
-                extra={"errors": {"from": ["Not a date or date-time."]}},
-            ) from None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=clinic_tz())
+        moment = dates.parse_date_or_datetime(value, tz=clinic_tz())
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"from": exc.messages}) from None
     return max(moment, now)
 
 
@@ -284,7 +269,7 @@ class SlotsApi(APIView):
             OpenApiParameter("from", str, description="Clinic-local date (YYYY-MM-DD) or ISO 8601 date-time"),
             OpenApiParameter("count", int, description="How many slots (1–100, default 10)"),
         ],
-        responses={200: SlotSerializer(many=True), 400: OpenApiResponse(ERROR, "Unknown therapist or type, bad date")},
+        responses={200: SlotSerializer(many=True), 400: OpenApiResponse(ErrorSerializer, "Unknown therapist or type, bad date")},
     )
     def get(self, request):
         query = SlotQuerySerializer(data=request.query_params)
@@ -319,6 +304,8 @@ class ClinicAdminWrites(RolePermissions):
 
 class WorkingHoursSerializer(serializers.ModelSerializer):
     therapist = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    start_time = WallClockTimeField()
+    end_time = WallClockTimeField()
 
     class Meta:
         model = WorkingHours
@@ -328,6 +315,8 @@ class WorkingHoursSerializer(serializers.ModelSerializer):
 
 class AvailabilityExceptionSerializer(serializers.ModelSerializer):
     therapist = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    starts_at = dates.DateTimeField()
+    ends_at = dates.DateTimeField()
 
     class Meta:
         model = AvailabilityException
@@ -349,7 +338,7 @@ class AppointmentTypeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class _ListCreate(generics.ListAPIView):
+class _ListCreate(generics.ListCreateAPIView):
     permission_classes = [ClinicAdminWrites]
     selector = None
     model = None
@@ -357,11 +346,8 @@ class _ListCreate(generics.ListAPIView):
     def get_queryset(self):
         return type(self).selector()
 
-    def post(self, request):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = services.availability_save(instance=self.model(), data=serializer.validated_data)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        serializer.instance = services.availability_save(instance=self.model(), data=serializer.validated_data)
 
 
 class _Detail(generics.RetrieveAPIView):

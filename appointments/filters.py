@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 import django_filters
 
 from core.clinic_time import clinic_tz
+from core.dates import DateFilter
 
 from .models import Appointment, AppointmentStatus
 
@@ -21,8 +22,8 @@ class AppointmentFilter(django_filters.FilterSet):
     therapist = django_filters.NumberFilter(field_name="therapist_id")
     client = django_filters.NumberFilter(field_name="client_id")
     status = django_filters.MultipleChoiceFilter(choices=AppointmentStatus.choices)
-    date_from = django_filters.DateFilter(method="filter_date_from", label="From (clinic date, inclusive)")
-    date_to = django_filters.DateFilter(method="filter_date_to", label="To (clinic date, inclusive)")
+    date_from = DateFilter(method="filter_date_from", label="From (clinic date, inclusive)")
+    date_to = DateFilter(method="filter_date_to", label="To (clinic date, inclusive)")
 
     class Meta:
         model = Appointment

@@ -9,6 +9,7 @@ from django import forms
 
 from clients.selectors import bookable_client_list
 from core.clinic_time import clinic_tz
+from core.dates import FormDateField
 
 from .models import AppointmentType, Room
 from .selectors import therapists_for_booking
@@ -70,7 +71,7 @@ class BookForm(forms.Form):
     )
     therapist = TherapistChoiceField(queryset=therapists_for_booking())
     appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.order_by("name"), label="Type")
-    date = forms.DateField(widget=IsoDateInput())
+    date = FormDateField(widget=IsoDateInput())
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
     room = forms.ModelChoiceField(
         queryset=Room.objects.order_by("name"), required=False, help_text="Gait appointments get the treadmill room."
@@ -100,7 +101,7 @@ class BookForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     therapist = TherapistChoiceField(queryset=therapists_for_booking())
-    date = forms.DateField(widget=IsoDateInput())
+    date = FormDateField(widget=IsoDateInput())
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"))
 
     def starts_at(self) -> datetime:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import UnknownTherapist, is_therapist, therapist_get
 from clients.selectors import bookable_client_search
 from core.clinic_time import clinic_tz, local_display
+from core.dates import OUT_OF_RANGE, in_range
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
@@ -31,9 +32,12 @@ def _parse_day(value: str | None, today: date) -> tuple[date, str | None]:
     if not value:
         return today, None
     try:
-        return date.fromisoformat(value), None
+        day = date.fromisoformat(value)
     except ValueError:
         return today, f"“{value}” is not a date (use YYYY-MM-DD); showing today."
+    if not in_range(day):
+        return today, f"{OUT_OF_RANGE} Showing today."
+    return day, None
 
 
 def _calendar_therapist(request):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import therapist_get
 from clients.selectors import client_get
+from core import dates
 from core.api import Pagination
 from core.exceptions import NotFoundError
 from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
@@ -27,7 +28,7 @@ class CarePlanOutputSerializer(serializers.Serializer):
     client_name = serializers.CharField(source="client.full_name")
     therapist = serializers.IntegerField(source="therapist_id")
     therapist_name = serializers.CharField(source="therapist.display_name")
-    goal = serializers.CharField()
+    goal = serializers.CharField(required=False, help_text="Clinical staff only: it may hold clinical detail.")
     start_date = serializers.DateField()
     reassessment_interval_weeks = serializers.IntegerField()
     status = serializers.ChoiceField(choices=CarePlanStatus.choices)
@@ -49,21 +50,21 @@ class CarePlanInputSerializer(serializers.Serializer):
     client = serializers.IntegerField()
     therapist = serializers.IntegerField()
     goal = serializers.CharField(required=False, allow_blank=True, default="")
-    start_date = serializers.DateField()
+    start_date = dates.DateField()
     reassessment_interval_weeks = serializers.IntegerField(
         required=False, min_value=REASSESSMENT_WEEKS_MIN, max_value=REASSESSMENT_WEEKS_MAX
     )
-    next_reassessment_due = serializers.DateField(required=False, allow_null=True)
+    next_reassessment_due = dates.DateField(required=False, allow_null=True)
 
 
 class CarePlanUpdateSerializer(serializers.Serializer):
     therapist = serializers.IntegerField(required=False)
     goal = serializers.CharField(required=False, allow_blank=True)
-    start_date = serializers.DateField(required=False)
+    start_date = dates.DateField(required=False)
     reassessment_interval_weeks = serializers.IntegerField(
         required=False, min_value=REASSESSMENT_WEEKS_MIN, max_value=REASSESSMENT_WEEKS_MAX
     )
-    next_reassessment_due = serializers.DateField(required=False, allow_null=True)
+    next_reassessment_due = dates.DateField(required=False, allow_null=True)
 
 
 def _plan(plan_id):
@@ -74,6 +75,7 @@ class CarePlanListCreateApi(APIView):
     """Care plans, newest first (`?client=<id>`, `?status=ACTIVE|PAUSED|DISCHARGED`); POST starts a plan."""
 
     required_permissions = {"GET": ["careplans.view_careplan"], "POST": ["careplans.add_careplan"]}
+    pagination_class = Pagination
 
     @extend_schema(
         parameters=[OpenApiParameter("client", int), OpenApiParameter("status", str, enum=CarePlanStatus.values)],
@@ -82,7 +84,7 @@ class CarePlanListCreateApi(APIView):
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in ("client", "status")}
         plans = selectors.care_plan_list(filters=filters)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(plans, request, view=self)
         return paginator.get_paginated_response(
             CarePlanOutputSerializer(page, many=True, context={"request": request}).data
@@ -173,6 +175,7 @@ class RecallListApi(APIView):
     booked, oldest due first, each with the next free slots (the plan's therapist first)."""
 
     required_permissions = {"GET": RECALL_PERMS}
+    pagination_class = Pagination
 
     @extend_schema(
         parameters=[OpenApiParameter("within_days", int), OpenApiParameter("slots", bool)],
@@ -181,7 +184,7 @@ class RecallListApi(APIView):
     def get(self, request):
         now = timezone.now()
         within_days = selectors.parse_within_days(request.query_params.get("within_days"))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.recall_list(now=now, within_days=within_days), request, view=self)
         with_slots = request.query_params.get("slots", "true").lower() != "false"
         rows = selectors.recall_rows(plans=page, now=now, with_slots=with_slots)
@@ -190,7 +193,7 @@ class RecallListApi(APIView):
 
 class RecallBookInputSerializer(serializers.Serializer):
     therapist_id = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
+    starts_at = dates.DateTimeField()
 
 
 class BookedOutputSerializer(serializers.Serializer):

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 
 from accounts.selectors import therapist_list
+from core.dates import FormDateField, FormDateTimeField
 from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
 
 
 class CarePlanForm(forms.Form):
     therapist = forms.ModelChoiceField(queryset=None, label="Lead therapist")
     goal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Goal")
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_date = FormDateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reassessment_interval_weeks = forms.IntegerField(
         required=False,
         min_value=REASSESSMENT_WEEKS_MIN,
@@ -17,7 +18,7 @@ class CarePlanForm(forms.Form):
         label="Reassess every (weeks)",
         help_text="Leave blank for the clinic's default.",
     )
-    next_reassessment_due = forms.DateField(
+    next_reassessment_due = FormDateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         label="Next reassessment due",
@@ -44,7 +45,7 @@ class CarePlanForm(forms.Form):
 
 class RecallBookForm(forms.Form):
     therapist_id = forms.IntegerField(widget=forms.HiddenInput)
-    starts_at = forms.DateTimeField(widget=forms.HiddenInput)  # ISO 8601 with offset
+    starts_at = FormDateTimeField(widget=forms.HiddenInput)  # ISO 8601 with offset
 
 
 class SelfBookForm(forms.Form):

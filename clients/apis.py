@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import dates
 from core.api import Pagination
 
 from . import selectors, services
@@ -28,6 +29,7 @@ class ClientOutputSerializer(serializers.ModelSerializer):
 
     full_name = serializers.CharField(read_only=True)
     is_archived = serializers.BooleanField(read_only=True)
+    email = serializers.CharField(read_only=True, help_text="Email address; empty when there is none.")
 
     class Meta:
         model = Client
@@ -36,11 +38,15 @@ class ClientOutputSerializer(serializers.ModelSerializer):
 
 
 class ClinicalClientOutputSerializer(ClientOutputSerializer):
-    """A client as clinical staff see it: everything, including the clinical intake."""
+    """A client as clinical staff see it: everything, including the clinical intake.
+
+    The clinical fields are documented as optional because only clinical staff get them.
+    """
 
     class Meta(ClientOutputSerializer.Meta):
         fields = [*ClientOutputSerializer.Meta.fields, *CLINICAL_FIELDS]
-        read_only_fields = fields
+        read_only_fields = ClientOutputSerializer.Meta.fields
+        extra_kwargs = {name: {"required": False} for name in CLINICAL_FIELDS}
 
 
 class ClientInputSerializer(serializers.ModelSerializer):
@@ -50,6 +56,8 @@ class ClientInputSerializer(serializers.ModelSerializer):
         required=False, default=False, write_only=True,
         help_text="Save even though a client with the same name and date of birth exists.",
     )
+
+    date_of_birth = dates.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Client
@@ -94,20 +102,14 @@ class EraseInputSerializer(serializers.Serializer):
     confirmation = serializers.CharField(help_text="The client's full name, typed to confirm.")
 
 
-class PaginatedClientsSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = ClinicalClientOutputSerializer(many=True, help_text="Clinical fields only for clinical staff")
-
-
 def _output_serializer(user):
     return ClinicalClientOutputSerializer if user.has_perm("clients.view_clinical") else ClientOutputSerializer
 
 
 def _client_input(request, *, partial: bool) -> dict:
     if not request.user.has_perm("clients.view_clinical"):
-        forbidden = sorted(set(CLINICAL_FIELDS) & set(request.data))
+        sent = set(request.data) if isinstance(request.data, dict) else set()  # not an object: the serializer says so
+        forbidden = sorted(set(CLINICAL_FIELDS) & sent)
         if forbidden:
             raise PermissionDenied(f"Only clinical staff may set clinical fields: {', '.join(forbidden)}.")
     serializer = ClientInputSerializer(data=request.data, partial=partial)
@@ -127,23 +129,23 @@ FILTER_PARAMETERS = [
     OpenApiParameter("sex", str, enum=Sex.values),
     OpenApiParameter("has_consent", str, enum=ConsentPurpose.values, description="Current consent granted for"),
     OpenApiParameter("referral_source", str, description="Contains (any case)"),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int),
 ]
 
 
 # Views ------------------------------------------------------------------------------------
 class ClientListCreateApi(APIView):
     required_permissions = {"GET": ["clients.view_client"], "POST": ["clients.add_client"]}
+    pagination_class = Pagination
 
-    @extend_schema(operation_id="clients_list", parameters=FILTER_PARAMETERS, responses=PaginatedClientsSerializer,
+    @extend_schema(operation_id="clients_list", parameters=FILTER_PARAMETERS,
+                   responses=ClinicalClientOutputSerializer(many=True),
                    summary="List clients (clinical fields only for clinical staff)")
     def get(self, request):
         filters = {key: value for key, value in request.query_params.items() if key not in ("page", "page_size")}
         if "search" in filters and "q" not in filters:
             filters["q"] = filters.pop("search")
         clients = selectors.client_list(filters=filters)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(clients, request, view=self)
         return paginator.get_paginated_response(_output_serializer(request.user)(page, many=True).data)
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.dates import FormDateField
+
 from .models import CLINICAL_FIELDS, Client, ConsentPurpose
 from .services import EDITABLE_FIELDS
 
@@ -18,6 +20,7 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = EDITABLE_FIELDS
+        field_classes = {"date_of_birth": FormDateField}
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 3}),

@@ -1,7 +1,8 @@
 """API plumbing shared by every app: pagination and one error format.
 
 Every error body is {"message": str, "code": str, "errors": {field: [str, ...]}} plus any
-extra keys the domain error carries (e.g. the id of a clashing appointment).
+extra keys the domain error carries (e.g. the id of a clashing appointment). 404s and 500s
+under /api/ that never reach a view have the same shape (core.views).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,9 +19,63 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .exceptions import ApplicationError
 
 
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error."""
+
+    message = serializers.CharField(help_text="For a person: what was wrong, specifically.")
+    code = serializers.CharField(help_text="For a program: e.g. invalid, not_found, permission_denied, conflict.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Messages per input field."
+    )
+
+
+def error_body(message: str, code: str) -> dict:
+    return {"message": message, "code": code, "errors": {}}
+
+
 class Pagination(PageNumberPagination):
+    """Page numbers from 1; `page_size` 1 to 200. Anything else, or a page past the end, is a 400."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        return _whole_number(raw, self.page_size_query_param, maximum=self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None:
+            _whole_number(raw, self.page_query_param)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise exceptions.ValidationError(
+                {self.page_query_param: [f"Page {raw} does not exist; there {'is' if pages == 1 else 'are'} "
+                                         f"{pages} page{'' if pages == 1 else 's'}."]}
+            ) from None
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
+
+def _whole_number(raw: str, name: str, *, maximum: int | None = None) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1 or (maximum is not None and value > maximum):
+        limit = f"from 1 to {maximum}" if maximum else "of 1 or more"
+        raise exceptions.ValidationError({name: [f"Give a whole number {limit}, not “{raw}”."]})
+    return value
 
 
 def _field_errors(detail) -> dict:

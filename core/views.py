@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from .api import error_body
 from .media import can_view_media
 from .selectors import health_report, today_overview
 
@@ -56,13 +57,25 @@ def healthz(request):
     return response
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+# API clients get the API's error shape (core.api) even when no API view was reached.
 def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse(error_body("Not found.", "not_found"), status=404)
     return render(request, "404.html", status=404)
 
 
 def permission_denied(request, exception):
+    if _is_api(request):
+        return JsonResponse(error_body("You do not have permission to perform this action.", "permission_denied"),
+                            status=403)
     return render(request, "403.html", status=403)
 
 
 def server_error(request):
+    if _is_api(request):
+        return JsonResponse(error_body("A server error occurred.", "server_error"), status=500)
     return render(request, "500.html", status=500)

@@ -74,6 +74,7 @@ class TreatmentNoteListCreateApi(APIView):
     POST starts the draft note of an attended appointment (one note per appointment)."""
 
     required_permissions = {"GET": VIEW, "POST": ["records.add_treatmentnote"]}
+    pagination_class = Pagination  # also documents the list as pages
 
     @extend_schema(
         parameters=[
@@ -86,7 +87,7 @@ class TreatmentNoteListCreateApi(APIView):
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in ("client", "appointment", "signed")}
         notes = selectors.note_list(filters={key: value for key, value in filters.items() if value is not None})
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(notes, request, view=self)
         return paginator.get_paginated_response(TreatmentNoteOutputSerializer(page, many=True).data)
 

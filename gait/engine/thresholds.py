@@ -84,6 +84,8 @@ QUALITY = {
     "min_duration_s": 2.0,
     "min_total_steps": 4,
     "camera_tilt_warn_deg": 5.0,
+    "frontal_tested_fps": (29.0, 241.0),  # rear/front event timing tested on this range
+    "frontal_tested_cadence_spm": (145.0, 205.0),
     "min_leg_visibility": 0.3,
     "hidden_leg_visibility_gap": 0.15,  # side view: far leg this much less visible than the near one
 }

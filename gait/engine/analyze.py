@@ -45,7 +45,7 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
     _check_legs_visible(series)
 
     est = estimate_view(xyz, view)
-    foot_events = events.detect(xyz, series.fps, est.view, est.facing)
+    foot_events = events.detect(xyz, series.fps, est.view, est.facing, stats.unfiltered)
     n_contacts = sum(len(ev.ic) for ev in foot_events.values())
     if n_contacts < QUALITY["min_total_steps"]:
         raise GaitInputError(
@@ -54,7 +54,7 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
         )
     cadence = events.cadence_spm(foot_events, clean.timestamps)
     leg_px = cleanup.leg_length_px(xyz)
-    cam = camera.estimate(xyz, foot_events, est.view, leg_px)
+    cam = camera.estimate(xyz, foot_events, est.view, leg_px, stats.unfiltered)
 
     ctx = metrics.Context(
         xyz,
@@ -88,7 +88,16 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
             for side, ev in foot_events.items()
         },
         "quality": quality.report(
-            series.landmarks, xyz, vis, series.fps, est, foot_events, cadence, stats, series.view, cam,
+            series.landmarks,
+            xyz,
+            vis,
+            series.fps,
+            est,
+            foot_events,
+            cadence,
+            stats,
+            series.view,
+            cam,
             (series.width, series.height),
         ),
     }

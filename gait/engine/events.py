@@ -47,12 +47,15 @@ class FootEvents:
         return [int(round(v)) for v in values]
 
 
-def detect(xyz: np.ndarray, fps: float, view: str, facing: int) -> dict[str, FootEvents]:
-    """Events for both feet from cleaned pixel landmarks (T, 33, 3)."""
+def detect(
+    xyz: np.ndarray, fps: float, view: str, facing: int, unfiltered: np.ndarray | None = None
+) -> dict[str, FootEvents]:
+    """Events for both feet from cleaned pixel landmarks (T, 33, 3); `unfiltered` (the
+    same before the low-pass), when given, refines rear/front turning points."""
     if view == "side":
         return {side: _side_view_events(xyz, side, facing, fps) for side in FOOT}
     forward = 1.0 if view == "rear" else -1.0  # + z = away from the camera
-    return {side: _frontal_view_events(xyz, side, fps, forward) for side in FOOT}
+    return {side: _frontal_view_events(xyz, side, fps, forward, unfiltered) for side in FOOT}
 
 
 def _side_view_events(xyz, side, facing, fps) -> FootEvents:
@@ -79,7 +82,7 @@ def foot_ahead_of_pelvis(xyz, side, forward) -> np.ndarray:
     return forward * ((xyz[:, heel, 2] + xyz[:, toe, 2] + xyz[:, ankle, 2]) / 3 - pelvis)
 
 
-def _frontal_view_events(xyz, side, fps, forward) -> FootEvents:
+def _frontal_view_events(xyz, side, fps, forward, unfiltered=None) -> FootEvents:
     """IC at each forward peak of the foot's depth, TO at the deepest point behind before
     the next IC: the turning points of the belt ride."""
     ahead = foot_ahead_of_pelvis(xyz, side, forward)
@@ -90,7 +93,59 @@ def _frontal_view_events(xyz, side, fps, forward) -> FootEvents:
     for k, start in enumerate(ic):
         stop = min(ic[k + 1] if k + 1 < len(ic) else np.inf, start + 0.8 * period, len(xyz) - 1)
         to[k] = _peak_between(behind, start, stop)
+    if unfiltered is not None:
+        raw = foot_ahead_of_pelvis(unfiltered, side, forward)
+        ic = np.array([_belt_ride_corner(raw, e, fps, stance_after=True) for e in ic])
+        to = np.array([_belt_ride_corner(raw, e, fps, stance_after=False) if np.isfinite(e) else e for e in to])
     return FootEvents(ic, to)
+
+
+RIDE_WINDOW_S = 0.1  # each side of a turning point used to place it
+RIDE_SEARCH_S = 0.05  # how far from the filtered peak the corner may be
+
+
+def _belt_ride_corner(signal, estimate, fps, stance_after) -> float:
+    """Where the foot joins (IC) or leaves (TO) the belt, to a fraction of a frame.
+
+    On the belt the foot's depth changes at the belt's constant speed: a straight line in
+    time. In the air it turns round smoothly: a parabola. The event is the corner where
+    the two meet (continuous there), found by least squares on the unfiltered depth; the
+    low-pass filter would round that corner off and move the peak ~20 ms into the swing.
+    """
+    half = max(3, int(round(RIDE_WINDOW_S * fps)))
+    lo, hi = int(np.floor(estimate)) - half, int(np.ceil(estimate)) + half
+    if lo < 0 or hi >= len(signal):
+        return estimate
+    t = np.arange(lo, hi + 1, dtype=float)
+    y = signal[lo : hi + 1]
+    ok = np.isfinite(y)
+    if ok.sum() < 7:
+        return estimate
+    t, y = t[ok], y[ok]
+    search = max(1.0, RIDE_SEARCH_S * fps)
+    # Whole frames first, then tenths around the best.
+    coarse = _best_corner(t, y, np.arange(estimate - search, estimate + search + 1e-9, 1.0), stance_after)
+    if coarse is None:
+        return estimate
+    fine = _best_corner(t, y, np.arange(coarse - 1.0, coarse + 1.0 + 1e-9, 0.1), stance_after)
+    return estimate if fine is None else fine
+
+
+def _best_corner(t, y, corners, stance_after) -> float | None:
+    best, best_cost = None, np.inf
+    for corner in corners:
+        dt = t - corner
+        on_belt = dt >= 0 if stance_after else dt <= 0
+        if on_belt.sum() < 3 or (~on_belt).sum() < 3:
+            continue
+        # y = a + b*dt on the belt; y = a + c*dt + d*dt^2 in the air.
+        air = np.where(on_belt, 0.0, dt)
+        design = np.stack([np.ones_like(dt), np.where(on_belt, dt, 0.0), air, air**2], 1)
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        cost = float(np.sum((design @ coef - y) ** 2))
+        if cost < best_cost:
+            best, best_cost = float(corner), cost
+    return best
 
 
 def _peak_between(signal, start, stop) -> float:

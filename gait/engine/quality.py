@@ -111,10 +111,10 @@ def _untested_setup(fps, cadence, view) -> list[str]:
         return []
     notes = []
     low, high = QUALITY["frontal_tested_fps"]
-    if not low <= fps <= high:
+    if not 0.97 * low <= fps <= 1.03 * high:  # 29.97 fps is 30
         notes.append(f"Rear and front views are tested at {low:.0f}-{high:.0f} frames per second, not {fps:.0f}.")
     low, high = QUALITY["frontal_tested_cadence_spm"]
-    if cadence is not None and not low <= cadence <= high:
+    if cadence is not None and not 0.97 * low <= cadence <= 1.03 * high:
         notes.append(f"Rear and front views are tested at {low:.0f}-{high:.0f} steps/min, not {cadence:.0f}.")
     return notes
 

@@ -117,11 +117,11 @@ def estimate(
                 _, sv, vt = np.linalg.svd(pts - centre)
                 direction = vt[0] * (np.sign(vt[0][1]) or 1.0)  # pointing down the image
                 extent = np.ptp((pts - centre) @ vt[0])
+                if joint == heel:
+                    directions.append(pts - centre)
                 # An orthographic or very distant camera shows no belt ride: no line.
                 if extent >= 3.0 and (len(sv) < 2 or sv[0] > 3 * sv[1]):
                     lines.append((centre, direction, sv[0] ** 2))
-                    if joint == heel:
-                        directions.append(pts - centre)
             ratios_ic_to.append((side, a, b, (ahead[a] - ahead[b]) / leg_px))
         est.belt_direction[side] = _mean_direction(directions)
     if travel:
@@ -135,7 +135,12 @@ def _mean_direction(paths) -> np.ndarray | None:
     """One direction for all the stances' heel paths (each centred on itself)."""
     if not paths:
         return None
-    _, _, vt = np.linalg.svd(np.concatenate(paths))
+    pooled = np.concatenate(paths)
+    _, sv, vt = np.linalg.svd(pooled)
+    # Only a ride clearly above the landmarks' jitter has a direction (not so in a distant
+    # or parallel projection, where the belt runs straight into the picture).
+    if len(sv) < 2 or sv[0] < 2 * sv[1] or sv[0] / np.sqrt(len(pooled)) < 1.0:
+        return None
     return vt[0] * (np.sign(vt[0][1]) or 1.0)
 
 

@@ -220,11 +220,13 @@ def stride_period_frames(signal: np.ndarray, fps: float) -> float:
     if hi <= lo + 2:
         return 0.7 * fps
     window = ac[lo:hi]
+    if not np.isfinite(window).all():  # e.g. a signal that is NaN throughout
+        return 0.7 * fps
     peaks, _ = find_peaks(window)
     if len(peaks) == 0:
         return 0.7 * fps
     strong = peaks[window[peaks] >= 0.8 * window[peaks].max()]
-    return float(lo + strong[0])
+    return float(lo + strong[0]) if len(strong) else 0.7 * fps
 
 
 def _peaks(signal: np.ndarray, period: float) -> np.ndarray:

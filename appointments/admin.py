@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.selectors import therapist_list
+
 from .models import (
     Appointment,
     AppointmentStatusChange,
@@ -25,8 +27,17 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class TherapistChoiceMixin:
+    """Hours and leave belong to therapists: the dropdown offers therapists, not all staff."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "therapist":
+            kwargs["queryset"] = therapist_list()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(admin.ModelAdmin):
+class WorkingHoursAdmin(TherapistChoiceMixin, admin.ModelAdmin):
     list_display = ("therapist", "weekday_name", "start_time", "end_time")
     list_filter = ("weekday", "therapist")
     ordering = ("therapist__last_name", "weekday", "start_time")
@@ -38,7 +49,7 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(AvailabilityException)
-class AvailabilityExceptionAdmin(admin.ModelAdmin):
+class AvailabilityExceptionAdmin(TherapistChoiceMixin, admin.ModelAdmin):
     list_display = ("therapist", "kind", "starts_at", "ends_at", "note")
     list_filter = ("kind", "therapist")
     date_hierarchy = "starts_at"

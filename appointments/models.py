@@ -29,7 +29,11 @@ class AppointmentType(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="appointment_type_duration_positive")
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0),
+                name="appointment_type_duration_positive",
+                violation_error_message="The duration must be at least one minute.",
+            )
         ]
 
     def __str__(self):
@@ -53,8 +57,16 @@ class WorkingHours(models.Model):
         ordering = ["therapist", "weekday", "start_time"]
         verbose_name_plural = "working hours"
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="working_hours_end_after_start"),
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="working_hours_weekday_0_6"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="working_hours_end_after_start",
+                violation_error_message="The end time must be after the start time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6),
+                name="working_hours_weekday_0_6",
+                violation_error_message="The weekday must be from 0 (Monday) to 6 (Sunday).",
+            ),
             models.UniqueConstraint(fields=["therapist", "weekday", "start_time"], name="working_hours_unique_block"),
         ]
 
@@ -84,7 +96,9 @@ class AvailabilityException(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="availability_exception_end_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="availability_exception_end_after_start",
+                violation_error_message="The end must be after the start.",
             )
         ]
 
@@ -137,7 +151,11 @@ class Appointment(TimeStampedModel):
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="appointment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="appointment_end_after_start",
+                violation_error_message="The appointment must end after it starts.",
+            ),
             # The no-overlap exclusion constraints (therapist, room) are PostgreSQL-only and
             # live in migration 0002; SQLite relies on the booking transaction's check.
         ]

@@ -11,15 +11,19 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from accounts.selectors import is_therapist
-from clients.selectors import client_is_bookable
+from accounts.selectors import THERAPIST_REQUIRED, is_therapist
+from clients.models import ConsentPurpose
+from clients.selectors import client_has_consent, client_not_bookable_reason, consent_current
+from clients.services import ConsentMissing
+from core.clinic_time import clinic_tz, local_day_display, local_display
 from core.exceptions import ApplicationError, ConflictError
-from core.selectors import clinic_settings
+from core.selectors import clinic_name, clinic_settings
 
 from . import scheduling
 from .ics import appointment_ics
 from .models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     AppointmentStatusChange,
     AppointmentType,
@@ -28,14 +32,8 @@ from .models import (
     Reminder,
     WorkingHours,
 )
-from .selectors import (
-    clinic_tz,
-    local_display,
-    overlapping,
-    reminders_due,
-    therapist_available_intervals,
-    treadmill_room,
-)
+from .selectors import overlapping, reminders_due, therapist_available_intervals, treadmill_room
+from .signals import assessment_attended
 
 
 class BookingError(ApplicationError):
@@ -44,16 +42,39 @@ class BookingError(ApplicationError):
 
 def _check_therapist(therapist) -> None:
     if not is_therapist(therapist):
-        raise BookingError("Unknown therapist: choose an active member of staff with the Therapist role.")
+        raise BookingError(f"Unknown therapist. {THERAPIST_REQUIRED}")
 
 
 def _check_client(client) -> None:
-    if client_is_bookable(client):
+    reason = client_not_bookable_reason(client)
+    if reason is not None:
+        raise BookingError(reason)
+
+
+def _check_treatment_consent(client, appointment_type: AppointmentType) -> None:
+    """Booking needs the client's consent to assessment and treatment (README.md, "Consent").
+
+    One exception: an initial assessment may be booked before any decision is recorded, because
+    informed consent is taken at that visit, once the therapist has explained the assessment.
+    A recorded refusal or withdrawal blocks every booking.
+    """
+    current = consent_current(client, ConsentPurpose.TREATMENT)
+    if current is not None and current.granted:
         return
-    if client.erased_at is not None:
-        raise BookingError("This client's record has been erased and cannot be booked.")
-    if client.archived_at is not None:
-        raise BookingError(f"{client.full_name} is archived; restore the client before booking.")
+    extra = {"purpose": ConsentPurpose.TREATMENT, "client_id": client.pk}
+    if current is not None:
+        raise ConsentMissing(
+            f"{client.full_name} has refused or withdrawn consent to assessment and treatment, so no "
+            "appointment can be booked. Record their new decision on the client page first.",
+            extra=extra,
+        )
+    if appointment_type.kind != AppointmentKind.INITIAL_ASSESSMENT:
+        raise ConsentMissing(
+            f"{client.full_name} has no recorded consent to assessment and treatment: record it on the client "
+            f"page before booking a {appointment_type.name.lower()}. Only an initial assessment can be booked "
+            "first (consent is then taken at that visit).",
+            extra=extra,
+        )
 
 
 def _check_time(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -76,7 +97,9 @@ def _check_working_hours(therapist, starts_at: datetime, ends_at: datetime) -> N
     when = f"{local_display(starts_at)}–{timezone.localtime(ends_at, clinic_tz()):%H:%M}"
     if hours:
         raise BookingError(f"Outside {therapist.display_name}'s working hours: {when} is not within {hours}.")
-    raise BookingError(f"Outside {therapist.display_name}'s working hours: they are not working on {when[:15]}.")
+    raise BookingError(
+        f"Outside {therapist.display_name}'s working hours: they are not working on {local_day_display(day)}."
+    )
 
 
 def _room_for(appointment_type: AppointmentType, room):
@@ -169,6 +192,7 @@ def appointment_book(
     """Book an appointment, or raise BookingError / ConflictError saying exactly why not."""
     _check_therapist(therapist)
     _check_client(client)
+    _check_treatment_consent(client, appointment_type)
     ends_at = starts_at + timedelta(minutes=appointment_type.duration_minutes)
     _check_time(starts_at, ends_at, now)
     room = _room_for(appointment_type, room)
@@ -250,7 +274,11 @@ def appointment_cancel(*, appointment: Appointment, reason: str, now: datetime, 
 
 @transaction.atomic
 def appointment_mark(*, appointment: Appointment, status: str, now: datetime, changed_by=None) -> Appointment:
-    """Mark a booked appointment attended or a no-show (not before it has started)."""
+    """Mark a booked appointment attended or a no-show (not before it has started).
+
+    An attended (re)assessment schedules the next reassessment; what happened is on the returned
+    appointment's `follow_up` (a careplans ScheduleResult, with a `summary` for staff), else None.
+    """
     if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
         raise BookingError("An appointment can only be marked attended or no-show.")
     appointment = _locked(appointment)
@@ -260,11 +288,11 @@ def appointment_mark(*, appointment: Appointment, status: str, now: datetime, ch
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     _record(appointment, from_status=AppointmentStatus.BOOKED, now=now, by=changed_by)
+    appointment.follow_up = None
     if status == AppointmentStatus.ATTENDED and appointment.appointment_type.is_assessment:
-        # Imported here: care plans build on appointments, not the other way round.
-        from careplans.services import reassessment_schedule_next
-
-        reassessment_schedule_next(appointment=appointment, now=now)
+        # Care plans answer with what they scheduled (a ScheduleResult with a `summary`).
+        responses = assessment_attended.send(sender=Appointment, appointment=appointment, now=now)
+        appointment.follow_up = next((answer for _, answer in responses if answer is not None), None)
     return appointment
 
 
@@ -281,11 +309,12 @@ def _reminder_still_due(appointment: Appointment, now: datetime) -> bool:
         and bool(client.email)
         and client.archived_at is None
         and client.erased_at is None
+        and client_has_consent(client, ConsentPurpose.CONTACT_EMAIL)
     )
 
 
 def _reminder_message(appointment: Appointment, *, now: datetime) -> EmailMessage:
-    clinic = clinic_settings().name
+    clinic = clinic_name()
     when = local_display(appointment.starts_at)
     body = (
         f"Dear {appointment.client.first_name},\n\n"
@@ -370,7 +399,7 @@ def _save_validated(instance, data: dict):
 def _check_availability_therapist(data: dict) -> None:
     therapist = data.get("therapist")
     if therapist is not None and not is_therapist(therapist):
-        raise ValidationError({"therapist": ["Choose a member of staff with the Therapist role."]})
+        raise ValidationError({"therapist": [THERAPIST_REQUIRED]})
 
 
 @transaction.atomic

@@ -8,22 +8,23 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
-from accounts.selectors import is_therapist
+from accounts.selectors import THERAPIST_REQUIRED, UnknownTherapist, is_therapist, therapist_get
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType, BookedVia
-from appointments.selectors import clinic_tz, free_slots, local_display
+from appointments.selectors import free_slots
 from appointments.services import appointment_book
 from clients.models import ConsentPurpose
-from clients.selectors import client_is_bookable
+from clients.selectors import client_has_consent, client_is_bookable, client_not_bookable_reason
 from clients.services import require_consent
+from core.clinic_time import clinic_tz, local_display
 from core.exceptions import ApplicationError, ConflictError
-from core.selectors import clinic_settings
+from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
+from core.selectors import clinic_name, clinic_settings
 
 from . import selectors
 from .models import CarePlan, CarePlanStatus, SelfBookingInvite
@@ -71,18 +72,20 @@ class SlotTaken(SelfBookingError):
 
 def _check_therapist(therapist) -> None:
     if not isinstance(therapist, User) or not is_therapist(therapist):
-        raise CarePlanError("Unknown therapist: choose an active member of staff with the Therapist role.")
+        raise CarePlanError(f"Unknown therapist. {THERAPIST_REQUIRED}")
 
 
 def _check_client(client) -> None:
-    if not client_is_bookable(client):
-        state = "erased" if client.erased_at else "archived"
-        raise CarePlanError(f"This client is {state}; restore the client before starting or changing a care plan.")
+    reason = client_not_bookable_reason(client)
+    if reason is not None:
+        raise CarePlanError(reason)
 
 
 def _check_interval(weeks) -> None:
-    if weeks is None or not 1 <= int(weeks) <= 52:
-        raise CarePlanError("The reassessment interval must be from 1 to 52 weeks.")
+    if weeks is None or not REASSESSMENT_WEEKS_MIN <= int(weeks) <= REASSESSMENT_WEEKS_MAX:
+        raise CarePlanError(
+            f"The reassessment interval must be from {REASSESSMENT_WEEKS_MIN} to {REASSESSMENT_WEEKS_MAX} weeks."
+        )
 
 
 def _save_active(plan: CarePlan) -> None:
@@ -215,29 +218,53 @@ class ScheduleResult:
     appointment: Appointment | None = None
     due: date | None = None
     reason: str = ""
+    plan_created: bool = False
+
+    @property
+    def summary(self) -> str:
+        """What happened, for the member of staff who marked the visit attended."""
+        parts = ["A care plan was started."] if self.plan_created else []
+        if self.outcome in (Outcome.BOOKED_SAME_TIME, Outcome.BOOKED_NEARBY):
+            parts.append(
+                f"Next reassessment booked for {local_display(self.appointment.starts_at)} "
+                f"with {self.appointment.therapist.display_name}."
+            )
+        elif self.outcome in (Outcome.ALREADY_BOOKED, Outcome.ALREADY_SCHEDULED) and self.appointment is not None:
+            parts.append(f"Next reassessment already booked for {local_display(self.appointment.starts_at)}.")
+        elif self.outcome == Outcome.RECALL:
+            due = date_format(self.due, "D j M Y")
+            reason = self.reason.rstrip(".")
+            parts.append(
+                f"Next reassessment due {due}, not booked ({reason[:1].lower()}{reason[1:]}): "
+                "the client is on the recall list."
+            )
+        elif self.outcome == Outcome.NOT_SCHEDULED and self.reason:
+            parts.append(f"No reassessment was scheduled: {self.reason[0].lower()}{self.reason[1:]}")
+        return " ".join(parts)
 
 
-def _plan_for_visit(visit: Appointment) -> CarePlan | None:
-    """The client's ACTIVE plan (locked). An initial assessment with no plan at all (or only
-    discharged ones) starts a new ACTIVE plan led by the assessing therapist; a paused plan is
-    respected: nothing is created or scheduled until staff resume it."""
+def _plan_for_visit(visit: Appointment) -> tuple[CarePlan | None, bool]:
+    """The client's ACTIVE plan (locked) and whether it was created now. An initial assessment
+    with no plan at all (or only discharged ones) starts a new ACTIVE plan led by the assessing
+    therapist; a paused plan is respected: nothing is created or scheduled until staff resume it."""
     plans = CarePlan.objects.select_for_update().filter(client_id=visit.client_id)
     plan = plans.filter(status=CarePlanStatus.ACTIVE).first()
     if plan is not None or visit.appointment_type.kind != AppointmentKind.INITIAL_ASSESSMENT:
-        return plan
+        return plan, False
     if plans.filter(status=CarePlanStatus.PAUSED).exists():
-        return None
+        return None, False
     try:
         with transaction.atomic():
-            return CarePlan.objects.create(
+            created = CarePlan.objects.create(
                 client_id=visit.client_id,
                 therapist=visit.therapist,
                 start_date=visit.starts_at.astimezone(clinic_tz()).date(),
                 reassessment_interval_weeks=clinic_settings().reassessment_interval_weeks,
             )
+            return created, True
     except IntegrityError:
         # Another visit of the same client created it first.
-        return plans.filter(status=CarePlanStatus.ACTIVE).first()
+        return plans.filter(status=CarePlanStatus.ACTIVE).first(), False
 
 
 def _try_book(*, visit, rtype, starts_at, now) -> Appointment | None:
@@ -283,7 +310,7 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
         )
     if not client_is_bookable(visit.client):
         return ScheduleResult(Outcome.NOT_SCHEDULED, reason="The client is archived or erased.")
-    plan = _plan_for_visit(visit)
+    plan, created = _plan_for_visit(visit)
     if plan is None:
         return ScheduleResult(Outcome.NOT_SCHEDULED, reason="The client has no active care plan.")
     if plan.last_assessment_id == visit.id:
@@ -314,18 +341,31 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
     if upcoming is not None:
         # Staff already booked the next reassessment (e.g. at the desk before the visit was
         # marked): the client is not booked twice.
-        return ScheduleResult(Outcome.ALREADY_BOOKED, plan=plan, appointment=upcoming, due=due)
+        return ScheduleResult(Outcome.ALREADY_BOOKED, plan=plan, plan_created=created, appointment=upcoming, due=due)
 
     rtype = visit.appointment_type
     if rtype.kind != AppointmentKind.REASSESSMENT:
         rtype = selectors.reassessment_type()
     if rtype is None:
-        return ScheduleResult(Outcome.RECALL, plan=plan, due=due, reason="No reassessment appointment type exists.")
+        return ScheduleResult(
+            Outcome.RECALL, plan=plan, plan_created=created, due=due, reason="No reassessment appointment type exists."
+        )
+
+    if not client_has_consent(visit.client, ConsentPurpose.TREATMENT):
+        return ScheduleResult(
+            Outcome.RECALL,
+            plan=plan,
+            plan_created=created,
+            due=due,
+            reason="No current consent to assessment and treatment is recorded.",
+        )
 
     if target >= now:
         booked = _try_book(visit=visit, rtype=rtype, starts_at=target, now=now)
         if booked is not None:
-            return ScheduleResult(Outcome.BOOKED_SAME_TIME, plan=plan, appointment=booked, due=due)
+            return ScheduleResult(
+                Outcome.BOOKED_SAME_TIME, plan=plan, plan_created=created, appointment=booked, due=due
+            )
 
     window_start, window_end = selectors.reassessment_window(due)
     if window_end > now:
@@ -340,20 +380,15 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
         for slot in candidates[:5]:
             booked = _try_book(visit=visit, rtype=rtype, starts_at=slot.starts_at, now=now)
             if booked is not None:
-                return ScheduleResult(Outcome.BOOKED_NEARBY, plan=plan, appointment=booked, due=due)
-    return ScheduleResult(Outcome.RECALL, plan=plan, due=due, reason="No free slot near the due date.")
+                return ScheduleResult(
+                    Outcome.BOOKED_NEARBY, plan=plan, plan_created=created, appointment=booked, due=due
+                )
+    return ScheduleResult(
+        Outcome.RECALL, plan=plan, plan_created=created, due=due, reason="No free slot near the due date."
+    )
 
 
 # Recall list: one-click booking ------------------------------------------------------------
-def _therapist_by_id(therapist_id) -> User:
-    try:
-        therapist = User.objects.get(pk=int(therapist_id))
-    except (User.DoesNotExist, TypeError, ValueError):
-        raise CarePlanError("Unknown therapist: choose an active member of staff with the Therapist role.") from None
-    _check_therapist(therapist)
-    return therapist
-
-
 @transaction.atomic
 def recall_book(*, plan: CarePlan, therapist_id, starts_at: datetime, now: datetime, booked_by) -> Appointment:
     """Book a plan's reassessment from the recall list (raises BookingError/ConflictError/CarePlanError)."""
@@ -361,7 +396,10 @@ def recall_book(*, plan: CarePlan, therapist_id, starts_at: datetime, now: datet
     if plan.status != CarePlanStatus.ACTIVE:
         raise CarePlanError(f"This care plan is {plan.get_status_display().lower()}; nothing is booked for it.")
     _check_client(plan.client)
-    therapist = _therapist_by_id(therapist_id)
+    try:
+        therapist = therapist_get(therapist_id=therapist_id)
+    except UnknownTherapist as exc:
+        raise CarePlanError(exc.message) from None
     if starts_at is None or timezone.is_naive(starts_at):
         raise CarePlanError("Give the slot's start time with its time zone.")
     already = selectors.future_reassessments(client=plan.client, now=now).first()
@@ -404,7 +442,7 @@ def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None
         raise CarePlanError(
             f"{client.full_name} has no email address on record: add one, or book the reassessment by phone."
         )
-    require_consent(client, ConsentPurpose.EMAIL_REPORTS)
+    require_consent(client, ConsentPurpose.CONTACT_EMAIL)
     already = selectors.future_reassessments(client=client, now=now).first()
     if already is not None:
         raise ConflictError(
@@ -442,7 +480,7 @@ def self_booking_email_send(*, invite_id: int, link: str, now: datetime) -> bool
         raise ValueError(f"The link does not belong to self-booking invite #{invite_id}.")
     if not SelfBookingInvite.objects.filter(pk=invite.pk, emailed_at__isnull=True).update(emailed_at=now):
         return False
-    clinic = settings.CLINIC_NAME
+    clinic = clinic_name()
     expires = date_format(timezone.localtime(invite.expires_at, clinic_tz()), "l j F Y, H:i")
     body = (
         f"Dear {invite.client.first_name},\n\n"
@@ -503,11 +541,10 @@ def self_booking_book(*, token: str, slot_index, now: datetime) -> Appointment:
             raise InviteWithdrawn("Your reassessment has already been booked. Please contact the clinic to change it.")
         if slot.starts_at <= now:
             raise SlotTaken("That time has passed. Please choose another.")
-        therapist = User.objects.filter(pk=slot.therapist_id).first()
         try:
             appointment = appointment_book(
                 client=invite.client,
-                therapist=therapist,
+                therapist=therapist_get(therapist_id=slot.therapist_id),
                 appointment_type=AppointmentType.objects.get(pk=slot.appointment_type_id),
                 starts_at=slot.starts_at,
                 now=now,

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_get
+from core.clinic_time import local_day_display, local_display
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
 
@@ -63,7 +64,7 @@ def plan_create(request, client_id):
             form.add_error(None, exc.message)
         else:
             messages.success(
-                request, f"Care plan started; first reassessment due {plan.next_reassessment_due:%d %b %Y}."
+                request, f"Care plan started; first reassessment due {local_day_display(plan.next_reassessment_due)}."
             )
             return redirect("careplans:detail", plan_id=plan.pk)
     return render(request, "careplans/plan_form.html", {"form": form, "client": client, "title": "New care plan"})
@@ -186,10 +187,9 @@ def recall_book(request, plan_id):
     except ApplicationError as exc:
         messages.error(request, f"{plan.client.full_name}: {exc.message}")
     else:
-        when = timezone.localtime(appointment.starts_at)
         messages.success(
             request,
-            f"Reassessment booked for {plan.client.full_name} on {when:%a %d %b %Y at %H:%M} "
+            f"Reassessment booked for {plan.client.full_name} on {local_display(appointment.starts_at)} "
             f"with {appointment.therapist.display_name}.",
         )
     return redirect(_next_or(request, reverse("careplans:recalls")))

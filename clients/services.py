@@ -5,7 +5,8 @@ Stable API for other apps:
                                        for `purpose` (a ConsentPurpose) is a grant.
     require_bookable(client)           raises ClientNotBookable for archived or erased clients.
     consent_record(...)                records a consent decision (new row; history kept).
-Reads live in selectors.py: client_has_consent(client, purpose), client_is_bookable(client).
+Reads live in selectors.py: client_has_consent(client, purpose), client_is_bookable(client),
+client_not_bookable_reason(client) (the one refusal message, for other apps' own errors).
 
 Models related to Client (directly or through a chain of foreign keys) are found generically
 for the GDPR export and erasure. A related model may name free-text fields that erasure must
@@ -34,7 +35,7 @@ from django.db import models, transaction
 from core.exceptions import ApplicationError, ConflictError
 
 from .models import CLINICAL_FIELDS, Client, ClientDataEvent, Consent, ConsentPurpose, DataEventAction
-from .selectors import client_has_consent, client_is_bookable, client_probable_duplicates
+from .selectors import client_has_consent, client_not_bookable_reason, client_probable_duplicates
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +97,13 @@ def require_consent(client: Client, purpose: str) -> None:
     """Refuse (ConsentMissing) unless the client's current consent for `purpose` is a grant.
 
     Nothing is recorded or emailed without the matching consent: gait uploads call this with
-    ConsentPurpose.VIDEO, report emails with ConsentPurpose.EMAIL_REPORTS.
+    ConsentPurpose.VIDEO, report emails with ConsentPurpose.EMAIL_REPORTS, self-booking links
+    with ConsentPurpose.CONTACT_EMAIL (the rule per purpose is in README.md, "Consent").
     """
     if not client_has_consent(client, purpose):
         label = ConsentPurpose(purpose).label.lower()
         raise ConsentMissing(
-            f"There is no current consent for {label} for this client. "
+            f"{client.full_name} has no current consent for {label}: record it on the client page first. "
             "Nothing is recorded or emailed without the matching consent.",
             extra={"purpose": purpose, "client_id": client.pk},
         )
@@ -109,11 +111,9 @@ def require_consent(client: Client, purpose: str) -> None:
 
 def require_bookable(client: Client) -> None:
     """Refuse (ClientNotBookable) to book appointments for archived or erased clients."""
-    if not client_is_bookable(client):
-        state = "erased" if client.erased_at else "archived"
-        raise ClientNotBookable(
-            f"This client is {state}; unarchive the client before booking.", extra={"client_id": client.pk}
-        )
+    reason = client_not_bookable_reason(client)
+    if reason is not None:
+        raise ClientNotBookable(reason, extra={"client_id": client.pk})
 
 
 # Client record -----------------------------------------------------------------------------
@@ -162,15 +162,31 @@ def _refuse_duplicates(client: Client) -> None:
 
 
 @transaction.atomic
-def client_create(*, created_by, today: date, allow_duplicate: bool = False, **fields) -> Client:
-    """Create a client. Raises ValidationError (field errors) or ProbableDuplicate (same name and
-    date of birth as an existing client, unless allow_duplicate)."""
+def client_create(
+    *,
+    created_by,
+    today: date,
+    allow_duplicate: bool = False,
+    consents: dict[str, bool] | None = None,
+    consent_note: str = "",
+    now: datetime | None = None,
+    **fields,
+) -> Client:
+    """Create a client, with the consent decisions taken at intake ({purpose: granted}) recorded
+    in the same transaction (`now` is their time). Raises ValidationError (field errors) or
+    ProbableDuplicate (same name and date of birth as an existing client, unless allow_duplicate)."""
     _check_fields(fields, created_by)
+    if consents and now is None:
+        raise TypeError("Give `now` to record consents.")
     client = Client(**fields, created_by=created_by)
     _clean(client, today=today)
     if not allow_duplicate:
         _refuse_duplicates(client)
     client.save()
+    for purpose, granted in (consents or {}).items():
+        consent_record(
+            client=client, purpose=purpose, granted=granted, recorded_by=created_by, now=now, note=consent_note
+        )
     return client
 
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -34,12 +33,16 @@ def protected_media(request, path: str):
     if root not in full_path.parents:
         raise Http404("No such file.")
     if not can_view_media(request.user, full_path.relative_to(root).as_posix()):
-        raise PermissionDenied
+        # Answered here, not raised: a refusal is expected, and a raised PermissionDenied is
+        # logged with a full traceback.
+        return permission_denied(request, None)
     if not full_path.is_file():
         raise Http404("No such file.")
     content_type, _ = mimetypes.guess_type(full_path.name)
-    response = FileResponse(open(full_path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-                             content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        open(full_path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        content_type=content_type or "application/octet-stream",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -28,7 +28,7 @@ def frozen():
 @pytest.fixture
 def plan(theo, plan_for):
     client = ClientFactory(first_name="Robin", last_name="Quartermaine", email="robin@example.com")
-    consent_record(client=client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None, now=NOW)
+    consent_record(client=client, purpose=ConsentPurpose.CONTACT_EMAIL, granted=True, recorded_by=None, now=NOW)
     return plan_for(client, theo, due=date(2026, 12, 1), goal="Reduce left knee valgus before the marathon")
 
 
@@ -129,15 +129,15 @@ def test_slot_taken_meanwhile_offers_the_remaining_ones_and_saves_nothing(
 
 @pytest.mark.django_db
 def test_not_sent_without_consent_or_email_or_active_plan(client, receptionist, plan, frozen, mailoutbox):
-    consent_record(client=plan.client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=False, recorded_by=None, now=NOW)
-    with pytest.raises(ConsentMissing, match="no current consent for reports by email"):
+    consent_record(client=plan.client, purpose=ConsentPurpose.CONTACT_EMAIL, granted=False, recorded_by=None, now=NOW)
+    with pytest.raises(ConsentMissing, match="no current consent for appointment emails"):
         self_booking_invite_create(plan=plan, now=NOW)
     client.force_login(receptionist)
     response = client.post(reverse("careplans:invite", args=[plan.pk]), follow=True)
     assert "no current consent" in response.content.decode()
 
     other = ClientFactory(email="")
-    consent_record(client=other, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None, now=NOW)
+    consent_record(client=other, purpose=ConsentPurpose.CONTACT_EMAIL, granted=True, recorded_by=None, now=NOW)
     plan.client = other
     plan.save()
     with pytest.raises(CarePlanError, match="has no email address on record"):
@@ -180,7 +180,7 @@ def test_two_simultaneous_uses_of_one_link_book_once(weekday_hours, types):
 
     theo = weekday_hours(TherapistFactory())
     client = ClientFactory(email="a@example.com")
-    consent_record(client=client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None, now=NOW)
+    consent_record(client=client, purpose=ConsentPurpose.CONTACT_EMAIL, granted=True, recorded_by=None, now=NOW)
     plan = CarePlan.objects.create(
         client=client,
         therapist=theo,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import cleanup, events, findings, metrics, quality
+from . import camera, cleanup, events, findings, metrics, quality
 from . import landmarks as lm
 from .errors import GaitInputError
 from .landmarks import LandmarkSeries
@@ -45,7 +45,7 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
     _check_legs_visible(series)
 
     est = estimate_view(xyz, view)
-    foot_events = events.detect(xyz, series.fps, est.view, est.facing)
+    foot_events = events.detect(xyz, series.fps, est.view, est.facing, stats.unfiltered)
     n_contacts = sum(len(ev.ic) for ev in foot_events.values())
     if n_contacts < QUALITY["min_total_steps"]:
         raise GaitInputError(
@@ -53,6 +53,8 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
             f"{QUALITY['min_total_steps']} are needed (film at least 10 s of steady running)"
         )
     cadence = events.cadence_spm(foot_events, clean.timestamps)
+    leg_px = cleanup.leg_length_px(xyz)
+    cam = camera.estimate(xyz, foot_events, est.view, leg_px, stats.unfiltered)
 
     ctx = metrics.Context(
         xyz,
@@ -61,10 +63,11 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
         series.fps,
         est.view,
         est.facing,
-        cleanup.leg_length_px(xyz),
+        leg_px,
         foot_events,
         series.audio,
         series.audio_rate,
+        cam.belt_direction,
     )
     timing_allowed = series.fps >= QUALITY["timing_refused_below_fps"]
     measured = metrics.measure(ctx, timing_allowed)
@@ -85,7 +88,17 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
             for side, ev in foot_events.items()
         },
         "quality": quality.report(
-            series.landmarks, xyz, vis, series.fps, est, foot_events, cadence, stats, series.view
+            series.landmarks,
+            xyz,
+            vis,
+            series.fps,
+            est,
+            foot_events,
+            cadence,
+            stats,
+            series.view,
+            cam,
+            (series.width, series.height),
         ),
     }
     return AnalysisResult(_jsonable(report), clean)

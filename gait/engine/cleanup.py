@@ -29,6 +29,9 @@ class CleanupStats:
     long_gap_frames: int = 0
     long_gaps: list[tuple[int, int]] = field(default_factory=list)
     cutoff_hz: float = 0.0
+    # Pixels (T, 33, 3) after repair and gap filling but before the low-pass: event timing
+    # refines turning points on it, which the filter rounds off by ~20 ms.
+    unfiltered: np.ndarray | None = field(default=None, repr=False)
 
 
 def clean(series: LandmarkSeries) -> tuple[LandmarkSeries, CleanupStats]:
@@ -47,6 +50,7 @@ def clean(series: LandmarkSeries) -> tuple[LandmarkSeries, CleanupStats]:
     stats.short_gaps_filled = fill_short_gaps(xyz, vis, max_gap)
     stats.long_gaps = person_gaps(xyz)
     stats.long_gap_frames = sum(b - a for a, b in stats.long_gaps)
+    stats.unfiltered = xyz.copy()
     stats.cutoff_hz = lowpass(xyz, series.fps)
 
     data[..., :3] = xyz / scale
@@ -89,15 +93,20 @@ def repair_swaps(xyz, vis, pairs, leg: float, max_run: int) -> int:
     raw_vis = vis.copy()
     swapped = np.zeros(len(xyz), dtype=bool)
     margin = CLEANUP["swap_min_gain"] * leg * len(pairs)
-    for t in range(1, len(xyz)):
-        prev = xyz[t - 1, :, :2]
-        pred = 2 * prev - xyz[t - 2, :, :2] if t >= 2 and np.isfinite(xyz[t - 2, left + right, :2]).all() else prev
-        cur = xyz[t, :, :2]
-        if not (np.isfinite(pred[left + right]).all() and np.isfinite(cur[left + right]).all()):
+    # The loop is sequential (each frame is judged against repaired ones), so it works on a
+    # small (T, 2, pairs, 2) copy with plain arithmetic: ~10x faster than indexing xyz.
+    pts = np.stack([xyz[:, left, :2], xyz[:, right, :2]], axis=1)
+    finite = np.isfinite(pts).all(axis=(1, 2, 3))
+    for t in range(1, len(pts)):
+        if not (finite[t] and finite[t - 1]):
             continue
-        keep = _dist(cur[left], pred[left]) + _dist(cur[right], pred[right])
-        swap = _dist(cur[right], pred[left]) + _dist(cur[left], pred[right])
+        prev = pts[t - 1]
+        pred = 2 * prev - pts[t - 2] if t >= 2 and finite[t - 2] else prev
+        cur = pts[t]
+        keep = _dist(cur, pred)
+        swap = _dist(cur[::-1], pred)
         if swap < 0.5 * keep and keep - swap > margin:
+            pts[t] = cur[::-1].copy()
             _swap_frame(xyz, vis, t, left, right)
             swapped[t] = True
     for start, stop in _runs(swapped):
@@ -108,7 +117,8 @@ def repair_swaps(xyz, vis, pairs, leg: float, max_run: int) -> int:
 
 
 def _dist(a, b) -> float:
-    return float(np.linalg.norm(a - b, axis=-1).sum())
+    d = a - b
+    return float(np.sqrt((d * d).sum(axis=-1)).sum())
 
 
 def _swap_frame(xyz, vis, t, left, right):

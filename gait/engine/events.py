@@ -1,9 +1,14 @@
 """Gait events per foot: initial contact (IC), toe-off (TO) and mid-stance, from landmarks.
 
 Side view: IC = forward peak of the heel relative to the pelvis (Zeni-type, as OpenCap),
-TO = the toe rising off the belt. Rear/front view: stance is centred where the foot is
-lowest relative to the other foot; IC and TO are where its lowest point reaches and leaves
-the floor level. Event positions are sub-frame (float frame indices).
+TO = the toe rising off the belt. Rear/front view: the same physics along the line of
+sight. On a treadmill the runner stays in place while the standing foot rides the belt
+backward, so each foot is furthest forward of the pelvis at IC and furthest back at TO;
+from behind or in front that is the foot's depth relative to the pelvis (MediaPipe's z),
+which no camera height, tilt or distance changes. Image height cannot be used: a pinhole
+camera sees the standing foot slide down (rear) or up (front) the picture as it travels
+with the belt, so "lowest in the image" is not "on the floor". Event positions are
+sub-frame (float frame indices).
 """
 
 from __future__ import annotations
@@ -42,11 +47,15 @@ class FootEvents:
         return [int(round(v)) for v in values]
 
 
-def detect(xyz: np.ndarray, fps: float, view: str, facing: int) -> dict[str, FootEvents]:
-    """Events for both feet from cleaned pixel landmarks (T, 33, 3)."""
+def detect(
+    xyz: np.ndarray, fps: float, view: str, facing: int, unfiltered: np.ndarray | None = None
+) -> dict[str, FootEvents]:
+    """Events for both feet from cleaned pixel landmarks (T, 33, 3); `unfiltered` (the
+    same before the low-pass), when given, refines rear/front turning points."""
     if view == "side":
         return {side: _side_view_events(xyz, side, facing, fps) for side in FOOT}
-    return {side: _frontal_view_events(xyz, side, fps) for side in FOOT}
+    forward = 1.0 if view == "rear" else -1.0  # + z = away from the camera
+    return {side: _frontal_view_events(xyz, side, fps, forward, unfiltered) for side in FOOT}
 
 
 def _side_view_events(xyz, side, facing, fps) -> FootEvents:
@@ -65,25 +74,89 @@ def _side_view_events(xyz, side, facing, fps) -> FootEvents:
     return FootEvents(ic, to)
 
 
-def _frontal_view_events(xyz, side, fps) -> FootEvents:
-    """Stance centres from which foot is lower (robust to camera and body bounce), then
-    IC and TO where the foot's own lowest point settles onto and leaves the floor."""
+def foot_ahead_of_pelvis(xyz, side, forward) -> np.ndarray:
+    """Depth of the foot (heel, ankle, toe averaged) ahead of the pelvis, x pixels."""
     heel, toe = FOOT[side]
-    other = "right" if side == "left" else "left"
-    height = -np.fmax(xyz[:, heel, 1], xyz[:, toe, 1])  # lowest foot point, up positive
-    other_height = -np.fmax(xyz[:, FOOT[other][0], 1], xyz[:, FOOT[other][1], 1])
-    lower = other_height - height  # positive while this foot is the lower one
-    period = stride_period_frames(lower, fps)
-    centres = _peaks(lower, period)
-    filled = _fill_nan(height)
-    ic, to = [], []
-    for centre in centres:
-        first = _touch_down(filled, max(0.0, centre - period / 2), centre)
-        last = _lift_off(filled, centre, min(centre + period / 2, len(filled) - 1))
-        if np.isfinite(first) and np.isfinite(last):
-            ic.append(first)
-            to.append(last)
-    return FootEvents(np.array(ic, dtype=float), np.array(to, dtype=float))
+    ankle = lm.LEFT_ANKLE if side == "left" else lm.RIGHT_ANKLE
+    pelvis = (xyz[:, lm.LEFT_HIP, 2] + xyz[:, lm.RIGHT_HIP, 2]) / 2
+    return forward * ((xyz[:, heel, 2] + xyz[:, toe, 2] + xyz[:, ankle, 2]) / 3 - pelvis)
+
+
+def _frontal_view_events(xyz, side, fps, forward, unfiltered=None) -> FootEvents:
+    """IC at each forward peak of the foot's depth, TO at the deepest point behind before
+    the next IC: the turning points of the belt ride."""
+    ahead = foot_ahead_of_pelvis(xyz, side, forward)
+    period = stride_period_frames(ahead, fps)
+    ic = _peaks(ahead, period)
+    behind = _fill_nan(-ahead)
+    to = np.full(len(ic), np.nan)
+    for k, start in enumerate(ic):
+        stop = min(ic[k + 1] if k + 1 < len(ic) else np.inf, start + 0.8 * period, len(xyz) - 1)
+        to[k] = _peak_between(behind, start, stop)
+    if unfiltered is not None:
+        raw = foot_ahead_of_pelvis(unfiltered, side, forward)
+        ic = np.array([_belt_ride_corner(raw, e, fps, stance_after=True) for e in ic])
+        to = np.array([_belt_ride_corner(raw, e, fps, stance_after=False) if np.isfinite(e) else e for e in to])
+    return FootEvents(ic, to)
+
+
+RIDE_WINDOW_S = 0.1  # each side of a turning point used to place it
+RIDE_SEARCH_S = 0.05  # how far from the filtered peak the corner may be
+
+
+def _belt_ride_corner(signal, estimate, fps, stance_after) -> float:
+    """Where the foot joins (IC) or leaves (TO) the belt, to a fraction of a frame.
+
+    On the belt the foot's depth changes at the belt's constant speed: a straight line in
+    time. In the air it turns round smoothly: a parabola. The event is the corner where
+    the two meet (continuous there), found by least squares on the unfiltered depth; the
+    low-pass filter would round that corner off and move the peak ~20 ms into the swing.
+    """
+    half = max(3, int(round(RIDE_WINDOW_S * fps)))
+    lo, hi = int(np.floor(estimate)) - half, int(np.ceil(estimate)) + half
+    if lo < 0 or hi >= len(signal):
+        return estimate
+    t = np.arange(lo, hi + 1, dtype=float)
+    y = signal[lo : hi + 1]
+    ok = np.isfinite(y)
+    if ok.sum() < 7:
+        return estimate
+    t, y = t[ok], y[ok]
+    search = max(1.0, RIDE_SEARCH_S * fps)
+    # Whole frames first, then tenths around the best.
+    coarse = _best_corner(t, y, np.arange(estimate - search, estimate + search + 1e-9, 1.0), stance_after)
+    if coarse is None:
+        return estimate
+    fine = _best_corner(t, y, np.arange(coarse - 1.0, coarse + 1.0 + 1e-9, 0.1), stance_after)
+    return estimate if fine is None else fine
+
+
+def _best_corner(t, y, corners, stance_after) -> float | None:
+    best, best_cost = None, np.inf
+    for corner in corners:
+        dt = t - corner
+        on_belt = dt >= 0 if stance_after else dt <= 0
+        if on_belt.sum() < 3 or (~on_belt).sum() < 3:
+            continue
+        # y = a + b*dt on the belt; y = a + c*dt + d*dt^2 in the air.
+        air = np.where(on_belt, 0.0, dt)
+        design = np.stack([np.ones_like(dt), np.where(on_belt, dt, 0.0), air, air**2], 1)
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        cost = float(np.sum((design @ coef - y) ** 2))
+        if cost < best_cost:
+            best, best_cost = float(corner), cost
+    return best
+
+
+def _peak_between(signal, start, stop) -> float:
+    """Sub-frame position of the maximum strictly inside (start, stop), NaN at an edge."""
+    lo, hi = int(np.floor(start)) + 1, int(np.ceil(stop)) - 1
+    if hi - lo < 2:
+        return np.nan
+    i = lo + int(np.argmax(signal[lo : hi + 1]))
+    if i in (lo, hi) and not (hi == len(signal) - 1 and False):
+        return np.nan
+    return i + _parabolic_offset(signal[i - 1 : i + 2])
 
 
 def _level(seg) -> float:
@@ -147,11 +220,13 @@ def stride_period_frames(signal: np.ndarray, fps: float) -> float:
     if hi <= lo + 2:
         return 0.7 * fps
     window = ac[lo:hi]
+    if not np.isfinite(window).all():  # e.g. a signal that is NaN throughout
+        return 0.7 * fps
     peaks, _ = find_peaks(window)
     if len(peaks) == 0:
         return 0.7 * fps
     strong = peaks[window[peaks] >= 0.8 * window[peaks].max()]
-    return float(lo + strong[0])
+    return float(lo + strong[0]) if len(strong) else 0.7 * fps
 
 
 def _peaks(signal: np.ndarray, period: float) -> np.ndarray:

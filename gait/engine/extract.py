@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from scipy.interpolate import CubicSpline
 
 from .errors import GaitInputError
 from .landmarks import N_LANDMARKS, LandmarkSeries
@@ -28,7 +29,9 @@ from .video import DEFAULT_MAX_DURATION_S, iter_frames, probe, read_audio
 
 DEFAULT_MAX_SIDE = 640  # MediaPipe works on 256x256 crops; more pixels only cost decode time
 WARM_UP_S = 1.0
-POSE_RATE_HZ = 60  # gait events need >= 60 Hz; faster (slow-motion) clips are decimated
+# Pose runs at no less than this rate; the frames between are interpolated with a cubic
+# spline (half the pose work at 60 fps; contact time moves by a few ms, see bench_gait).
+POSE_RATE_HZ = 30
 MIN_CHUNK_S = 4.0  # shorter clips are not worth a process start-up (~1 s)
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected)
@@ -46,8 +49,8 @@ def extract_landmarks(
 
     max_width: longest side, in pixels, of the frames given to pose (None: DEFAULT_MAX_SIDE).
     pose_every: run pose on every n-th frame only and interpolate the others. None (auto):
-    pose at no less than POSE_RATE_HZ, i.e. every frame up to 119 fps, every 2nd at
-    120 fps, every 4th at 240 fps; 1 = every frame.
+    pose at no less than POSE_RATE_HZ, i.e. every frame below 60 fps, every 2nd at 60 fps,
+    every 4th at 120 fps, every 8th at 240 fps; 1 = every frame.
     Raises GaitInputError for a file that is not an analysable video or shows no person.
     """
     info = probe(path, max_duration_s=max_duration_s)
@@ -212,18 +215,19 @@ def _skipped() -> np.ndarray:
 
 
 def _interpolate_skipped(landmarks: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Fill skipped frames linearly in time from the posed frames either side."""
+    """Fill skipped frames in time from the posed frames around them: a cubic spline (it
+    keeps the rounded turning points that gait events are timed on), linear with < 4."""
     skipped = np.isinf(landmarks[:, 0, 0])
     posed = ~skipped & np.isfinite(landmarks[:, 0, 0])
     out = landmarks.copy()
     out[skipped] = np.nan
-    if posed.sum() < 2:
+    if posed.sum() < 2 or not skipped.any():
         return out
     flat = landmarks[posed].reshape(posed.sum(), -1)
-    filled = np.stack(
-        [np.interp(times[skipped], times[posed], flat[:, k]) for k in range(flat.shape[1])],
-        axis=1,
-    )
+    if posed.sum() >= 4:
+        filled = CubicSpline(times[posed], flat, axis=0)(times[skipped])
+    else:
+        filled = np.stack([np.interp(times[skipped], times[posed], flat[:, k]) for k in range(flat.shape[1])], axis=1)
     # A skipped frame next to a frame without a person stays empty.
     neighbours_ok = _both_neighbours_found(landmarks, skipped)
     out[skipped] = np.where(neighbours_ok[:, None, None], filled.reshape(-1, N_LANDMARKS, 4), np.nan)

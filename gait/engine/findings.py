@@ -6,7 +6,7 @@ from .metrics import SIDES, Metric
 from .thresholds import LOUDNESS_ASYMMETRY_DB, QUALITY
 from .view import FINDINGS_BY_VIEW
 
-# How far a 2D video estimate of each finding can be trusted at best (lit. sections 2-3):
+# How far a 2D video estimate of each finding can be trusted at best (docs/gait-thresholds.md):
 # frontal knee and foot angles are the weakest, sagittal angles the strongest.
 RELIABILITY = {
     "knee_valgus": 0.7,

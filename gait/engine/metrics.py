@@ -49,6 +49,8 @@ class Context:
     events: dict[str, FootEvents]
     audio: np.ndarray | None = None
     audio_rate: int | None = None
+    # Rear/front: the belt's direction in the image at each foot (camera.estimate), or None.
+    belt_direction: dict | None = None
 
 
 @dataclass
@@ -144,11 +146,17 @@ def pelvic_drop(ctx, side, k, ic, to, mid):
 
 
 def foot_progression(ctx, side, k, ic, to, mid):
-    """Toe-out angle at mid-stance from the heel->toe vector: lateral from the image,
-    forward from MediaPipe's depth (rough, so findings carry lower confidence)."""
+    """Toe-out angle at mid-stance from the heel->toe vector: lateral = how far the toe is
+    off the belt's line through the heel in the image (a pinhole camera sees a straight
+    foot's toe on that line, however far off-centre the camera is), forward from
+    MediaPipe's depth (rough, so findings carry lower confidence)."""
     j = IDX[side]
     d = ctx.xyz[mid, j["toe"]] - ctx.xyz[mid, j["heel"]]
-    lateral = -d[0] * _medial_sign(ctx, mid, side)
+    direction = (ctx.belt_direction or {}).get(side)
+    if direction is None:
+        direction = np.array([0.0, 1.0])  # straight into the picture
+    across = d[0] * direction[1] - d[1] * direction[0]
+    lateral = -across * np.sign(direction[1] or 1.0) * _medial_sign(ctx, mid, side)
     forward = abs(d[2])  # the foot points ahead; only the depth's size is usable
     angle = float(np.degrees(np.arctan2(lateral, forward)))
     return (angle, [ic, mid, to]) if abs(angle) <= 45 else None  # beyond that the depth failed

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from . import landmarks as lm
+from .camera import CameraEstimate
 from .cleanup import CleanupStats
 from .events import FootEvents
 from .thresholds import QUALITY
@@ -25,6 +26,8 @@ def report(
     cadence: float | None,
     stats: CleanupStats,
     hinted_view: str | None,
+    camera: CameraEstimate | None = None,
+    size: tuple[int, int] = (1, 1),
 ) -> dict:
     """The `quality` block of the report, with plain-language warnings."""
     person = np.isfinite(raw[:, :, :2]).any(axis=(1, 2))
@@ -36,6 +39,9 @@ def report(
     leg_vis = leg_visibility(raw, person)
     notes = _warnings(person, steps, fps, est, tilt, cadence, stats, hinted_view)
     notes += _hidden_leg_warning(leg_vis, est.view)
+    notes += _untested_setup(fps, cadence, est.view)
+    if camera is not None:
+        notes += camera.warnings()
     return {
         "frames_with_person": int(person.sum()),
         "person_fraction": round(float(person.mean()), 3),
@@ -54,6 +60,7 @@ def report(
         "long_gap_frames": stats.long_gap_frames,
         "long_gaps": [[a, b] for a, b in stats.long_gaps],
         "camera_tilt_deg": None if tilt is None else round(tilt, 1),
+        "camera": camera.report(*size) if camera is not None and est.view != "side" else None,
         "warnings": notes,
     }
 
@@ -95,6 +102,20 @@ def _warnings(person, steps, fps, est, tilt, cadence, stats, hinted_view) -> lis
         notes.append(f"The video was labelled {hinted_view} but looks like a {est.view} view.")
     if tilt is not None and abs(tilt) > QUALITY["camera_tilt_warn_deg"]:
         notes.append(f"The camera seems tilted by about {tilt:.0f}°; angles may be off by as much.")
+    return notes
+
+
+def _untested_setup(fps, cadence, view) -> list[str]:
+    """Rear/front events are tested at 30-240 fps and 150-200 steps/min."""
+    if view == "side":
+        return []
+    notes = []
+    low, high = QUALITY["frontal_tested_fps"]
+    if not 0.97 * low <= fps <= 1.03 * high:  # 29.97 fps is 30
+        notes.append(f"Rear and front views are tested at {low:.0f}-{high:.0f} frames per second, not {fps:.0f}.")
+    low, high = QUALITY["frontal_tested_cadence_spm"]
+    if cadence is not None and not 0.97 * low <= cadence <= 1.03 * high:
+        notes.append(f"Rear and front views are tested at {low:.0f}-{high:.0f} steps/min, not {cadence:.0f}.")
     return notes
 
 

@@ -1,9 +1,14 @@
 """A parametric running model that produces MediaPipe-style landmarks with known deviations.
 
-The runner is built in body coordinates (metres; forward, left, up), each leg from a
-prescribed ankle path plus two-link inverse kinematics, then projected orthographically
-into a rear, front or side camera. Every deviation the engine reports can be injected
-with a known size and side, so tests can check value, side and view handling.
+The runner is built in treadmill coordinates (metres; forward, left, up; the belt at up = 0,
+the runner's pelvis above the origin), each leg from a prescribed ankle path plus two-link
+inverse kinematics. While a foot is on the belt it moves backward at the belt speed, so its
+travel is speed x contact time; the swing foot comes forward. The 3-D runner is then seen
+by a camera: orthographic (the default, scale `body_height_px`), or a pinhole `Camera` a
+few metres behind, in front of or beside the treadmill, with height, pitch, lateral offset
+and focal length. Every deviation the engine reports is injected in 3-D with a known size
+and side; `expected_2d` gives the values a perfect 2-D measurement must read, found by
+projecting the noise-free 3-D runner with the same camera at the true mid-stance frames.
 """
 
 from __future__ import annotations
@@ -30,6 +35,28 @@ TORSO = 0.52
 HEEL_OFFSET = (-0.05, -0.07)
 TOE_OFFSET = (0.18, -0.07)
 KNEE_FLEXION_AT_IC = 20.0
+HIP_HEIGHT = 0.91
+
+
+@dataclass
+class Camera:
+    """A pinhole camera looking at the treadmill (or `orthographic=True` for the old model).
+
+    distance: lens to the runner's pelvis along the viewing direction, m.
+    height: lens above the belt, m. pitch: tilt, deg, + = looking down.
+    lateral: lens offset from the line through the runner, m (rear/front: + = runner's
+    left; side: + = runner's forward). fov_deg: horizontal field of view of the image, or
+    focal_px directly; neither = framed like a user would: the whole runner in 90% of the
+    picture around its centre (the principal point is always the image centre).
+    """
+
+    distance: float = 3.0
+    height: float = 1.0
+    pitch: float = 0.0
+    lateral: float = 0.0
+    fov_deg: float | None = None
+    focal_px: float | None = None
+    orthographic: bool = False
 
 
 def _sided(value, default):
@@ -71,6 +98,14 @@ class Runner:
     strike_loudness_db: object = None  # extra loudness of that foot's strikes, dB
     swaps: list[tuple[int, int]] = field(default_factory=list)  # frame ranges with L/R legs swapped
     gaps: list[tuple[int, int]] = field(default_factory=list)  # frame ranges with no person
+    # None: orthographic projection with `body_height_px` and `center` (the old model).
+    camera: Camera | None = None
+    # Belt speed, m/s: the stance foot travels speed x contact time. None: a fixed 0.32 m
+    # behind the hip at toe-off (the old model, about 2 m/s).
+    belt_speed: float | None = None
+    # MediaPipe's depth (z) is far noisier than x and y: its noise, in x pixels at the
+    # pelvis, is this many times noise_px.
+    depth_noise_ratio: float = 4.0
 
     def sided(self):
         return {
@@ -92,10 +127,23 @@ class Runner:
         offset = 0.0 if side == "left" else self.stride_s / 2
         return np.arange(offset, self.duration, self.stride_s)
 
+    def toe_offs(self, side: str) -> np.ndarray:
+        """True toe-off times (s), one per initial contact."""
+        return self.initial_contacts(side) + self.contact_ms / 1000.0
+
 
 def generate(runner: Runner | None = None, **params) -> LandmarkSeries:
     """Landmarks of a synthetic treadmill runner (see Runner for the parameters)."""
     r = runner or Runner(**params)
+    series = _project(body_points(r), r)
+    _apply_glitches(series, r)
+    if r.audio:
+        series.audio, series.audio_rate = _audio(r, r.sided()["strike_loudness_db"])
+    return series
+
+
+def body_points(r: Runner) -> np.ndarray:
+    """The noise-free 3-D runner: (T, 33, 3) metres (forward, left, up) on the treadmill."""
     t = np.arange(int(round(r.duration * r.fps))) / r.fps
     dev = r.sided()
     duty = r.contact_ms / 1000.0 / r.stride_s
@@ -113,15 +161,10 @@ def generate(runner: Runner | None = None, **params) -> LandmarkSeries:
             ],
             axis=1,
         )
-        _add_leg(body, side, sign, hip, phase, duty, dev, hip_height)
+        _add_leg(body, side, sign, hip, phase, duty, dev, r)
     _add_upper_body(body, t, r, duty, dev)
 
-    pts = np.stack([body[i] for i in range(lm.N_LANDMARKS)], axis=1)
-    series = _project(pts, r)
-    _apply_glitches(series, r)
-    if r.audio:
-        series.audio, series.audio_rate = _audio(r, dev["strike_loudness_db"])
-    return series
+    return np.stack([body[i] for i in range(lm.N_LANDMARKS)], axis=1)
 
 
 def _leg_phase(t, r: Runner, side: str) -> np.ndarray:
@@ -164,7 +207,7 @@ def _foot_points(ankle, pitch_deg, yaw_deg, lateral_sign):
     return out
 
 
-def _add_leg(body, side, sign, hip, phase, duty, dev, hip_height):
+def _add_leg(body, side, sign, hip, phase, duty, dev, r: Runner):
     idx = {
         "left": (lm.LEFT_HIP, lm.LEFT_KNEE, lm.LEFT_ANKLE, lm.LEFT_HEEL, lm.LEFT_FOOT_INDEX),
         "right": (lm.RIGHT_HIP, lm.RIGHT_KNEE, lm.RIGHT_ANKLE, lm.RIGHT_HEEL, lm.RIGHT_FOOT_INDEX),
@@ -173,7 +216,7 @@ def _add_leg(body, side, sign, hip, phase, duty, dev, hip_height):
     thigh_ic = shank_ic + np.radians(KNEE_FLEXION_AT_IC)
     ahead_ic = THIGH * np.sin(thigh_ic) + SHANK * np.sin(shank_ic)
     below_ic = THIGH * np.cos(thigh_ic) + SHANK * np.cos(shank_ic)
-    behind_to = 0.32
+    behind_to = 0.32 if r.belt_speed is None else r.belt_speed * r.contact_ms / 1000.0 - ahead_ic
     ankle_ic_up = 0.91 - 0.04 * np.cos(2 * np.pi * -duty) - below_ic  # hip height at IC minus leg
 
     stance = phase < duty
@@ -193,7 +236,10 @@ def _add_leg(body, side, sign, hip, phase, duty, dev, hip_height):
         (1 - settle) * ankle_ic_up + settle * on_floor,
         takeoff_up + (ankle_ic_up - takeoff_up) * ease + 0.22 * np.sin(np.pi * s_swing),
     )
-    knee_fwd, knee_up, ankle_fwd, ankle_up = _two_link(hip[:, 0], hip[:, 2], fwd, up)
+    # The ankle follows its path (the stance foot stays on the belt); at high belt speeds
+    # late stance is out of reach, and the shank then stretches by a few cm instead.
+    knee_fwd, knee_up, _, _ = _two_link(hip[:, 0], hip[:, 2], fwd, up)
+    ankle_fwd, ankle_up = fwd, up
     lateral_ankle = sign * 0.05
     frac = (hip[:, 2] - knee_up) / np.maximum(hip[:, 2] - ankle_up, 1e-6)
     lateral_knee = hip[:, 1] + (lateral_ankle - hip[:, 1]) * frac
@@ -276,28 +322,141 @@ def _add_upper_body(body, t, r: Runner, duty, dev):
 
 
 def _project(pts, r: Runner) -> LandmarkSeries:
-    """Orthographic camera; z follows MediaPipe (x scale, + = farther from the camera)."""
-    scale = r.body_height_px / RUNNER_HEIGHT
-    fwd, left, up = pts[..., 0], pts[..., 1], pts[..., 2] - 0.91
-    if r.view == "rear":
-        x, depth = -left, fwd
-    elif r.view == "front":
-        x, depth = left, -fwd
-    else:
-        direction = -1.0 if r.facing == "left" else 1.0
-        x = direction * fwd
-        depth = -left if r.facing == "left" else left  # the near side faces the camera
+    """Camera image of the 3-D runner; z as MediaPipe gives it (relative to the pelvis, in
+    x-pixel units at the pelvis's depth, normalised by the width, + = farther away)."""
     rng = np.random.default_rng(r.seed)
-    x_px = r.center[0] * r.width + scale * x + rng.normal(0, r.noise_px, x.shape)
-    y_px = r.center[1] * r.height - scale * up + rng.normal(0, r.noise_px, x.shape)
-    z = scale * depth / r.width
-    vis = np.full(x.shape, r.visibility)
+    x_px, y_px, depth_px = project_points(pts, r)
+    noise = rng.normal(0, r.noise_px, (2, *x_px.shape))
+    x_px, y_px = x_px + noise[0], y_px + noise[1]
+    depth_px = depth_px + rng.normal(0, r.noise_px * r.depth_noise_ratio, depth_px.shape)
+    vis = np.full(x_px.shape, r.visibility)
     if r.view == "side":
         far = lm.RIGHT_HIP if r.facing == "left" else lm.LEFT_HIP
         far_side = [i for i in range(11, 33) if i % 2 == far % 2]
         vis[:, far_side] *= 0.9
-    data = np.stack([x_px / r.width, y_px / r.height, z, vis], axis=-1)
+    data = np.stack([x_px / r.width, y_px / r.height, depth_px / r.width, vis], axis=-1)
     return LandmarkSeries(data, fps=r.fps, width=r.width, height=r.height, view=r.view)
+
+
+def _camera_axes(r: Runner):
+    """Lens position and the (right, down, forward) unit vectors of the camera."""
+    cam = r.camera
+    up = np.array([0.0, 0.0, 1.0])
+    if r.view == "rear":
+        look, position = np.array([1.0, 0, 0]), np.array([-cam.distance, cam.lateral, cam.height])
+    elif r.view == "front":
+        look, position = np.array([-1.0, 0, 0]), np.array([cam.distance, cam.lateral, cam.height])
+    else:  # facing image-left = the camera on the runner's left side, looking across
+        side = 1.0 if r.facing == "left" else -1.0
+        look, position = np.array([0, -side, 0.0]), np.array([cam.lateral, side * cam.distance, cam.height])
+    pitch = np.radians(cam.pitch)
+    forward = np.cos(pitch) * look - np.sin(pitch) * up
+    right = np.cross(look, up)
+    down = np.cross(forward, right)
+    return position, right, down, forward
+
+
+def project_points(pts, r: Runner):
+    """Noise-free image x, y (pixels) and depth (x pixels at the pelvis, relative to it)."""
+    fwd, left, up = pts[..., 0], pts[..., 1], pts[..., 2]
+    if r.camera is None or r.camera.orthographic:
+        scale = r.body_height_px / RUNNER_HEIGHT
+        if r.view == "rear":
+            x, depth = -left, fwd
+        elif r.view == "front":
+            x, depth = left, -fwd
+        else:
+            x = (-1.0 if r.facing == "left" else 1.0) * fwd
+            depth = -left if r.facing == "left" else left  # the near side faces the camera
+        return r.center[0] * r.width + scale * x, r.center[1] * r.height - scale * (up - HIP_HEIGHT), scale * depth
+    xc, yc, zc = _camera_coordinates(pts, r)
+    focal = focal_px(r)
+    pelvis = (zc[:, lm.LEFT_HIP] + zc[:, lm.RIGHT_HIP])[:, None] / 2
+    x_px = r.width / 2 + focal * xc / zc
+    y_px = r.height / 2 + focal * yc / zc
+    return x_px, y_px, focal * (zc - pelvis) / pelvis
+
+
+def _camera_coordinates(pts, r: Runner):
+    position, right, down, forward = _camera_axes(r)
+    rel = pts - position
+    xc, yc, zc = rel @ right, rel @ down, rel @ forward
+    if np.any(zc <= 0.1):
+        raise ValueError("part of the runner is behind the camera")
+    return xc, yc, zc
+
+
+def focal_px(r: Runner) -> float:
+    """The pinhole's focal length in pixels."""
+    cam = r.camera
+    if cam.focal_px:
+        return float(cam.focal_px)
+    if cam.fov_deg:
+        return float(r.width / 2 / np.tan(np.radians(cam.fov_deg) / 2))
+    # Framed: the furthest body point over the run at 45% of the image from its centre.
+    xc, yc, zc = _camera_coordinates(body_points(r), r)
+    body = list(range(11, 33)) + [lm.NOSE]
+    reach = max(np.abs(xc / zc)[:, body].max() / r.width, np.abs(yc / zc)[:, body].max() / r.height)
+    return float(0.45 / reach)
+
+
+def true_events(r: Runner) -> dict[str, dict[str, np.ndarray]]:
+    """Frames (float) of each foot's initial contacts, toe-offs and mid-stances."""
+    out = {}
+    for side in SIDES:
+        ic = r.initial_contacts(side) * r.fps
+        to = r.toe_offs(side) * r.fps
+        out[side] = {"ic": ic, "to": to, "mid": (ic + to) / 2}
+    return out
+
+
+def expected_2d(r: Runner) -> dict[str, dict[str, float]]:
+    """What a perfect 2-D measurement reads at the true mid-stances, per side: the knee's
+    frontal plane projection angle, the drop of that side's pelvis (while standing on the
+    other leg) and the foot's progression angle (heel->toe against the belt's direction
+    through the heel in the image; forward from the depth), all from the noise-free
+    projection of the 3-D runner with the runner's own camera. Medians over the strides."""
+    pts = body_points(r)
+    x, y, depth = project_points(pts, r)
+    xy = np.stack([x, y], axis=-1)
+    # Where each point would be 10 cm further along the belt: the belt's image direction.
+    ahead = pts.copy()
+    ahead[..., 0] += 0.1
+    ax, ay, _ = project_points(ahead, r)
+    belt = np.stack([ax, ay], axis=-1) - xy
+    events = true_events(r)
+    hips = {"left": lm.LEFT_HIP, "right": lm.RIGHT_HIP}
+    legs = {
+        "left": (lm.LEFT_HIP, lm.LEFT_KNEE, lm.LEFT_ANKLE, lm.LEFT_HEEL, lm.LEFT_FOOT_INDEX),
+        "right": (lm.RIGHT_HIP, lm.RIGHT_KNEE, lm.RIGHT_ANKLE, lm.RIGHT_HEEL, lm.RIGHT_FOOT_INDEX),
+    }
+    out = {side: {"knee_valgus": [], "pelvic_drop": [], "foot_turn_out": []} for side in SIDES}
+    for side in SIDES:
+        other = "right" if side == "left" else "left"
+        for mid in np.round(events[side]["mid"]).astype(int):
+            if mid >= len(pts):
+                continue
+            hip, knee, ankle, heel, toe = (xy[mid, j] for j in legs[side])
+            medial = np.sign(xy[mid, hips[other], 0] - hip[0]) or 1.0
+            out[side]["knee_valgus"].append(_fppa(hip, knee, ankle, medial))
+            a, b = xy[mid, hips[side]], xy[mid, hips[other]]  # standing hip, swinging hip
+            out[other]["pelvic_drop"].append(np.degrees(np.arctan2(b[1] - a[1], abs(a[0] - b[0]))))
+            along = belt[mid, legs[side][3]]
+            # Orthographic rear/front: the belt runs straight into the picture.
+            direction = along / np.linalg.norm(along) if np.linalg.norm(along) > 1e-6 else np.array([0.0, -1.0])
+            d = toe - heel
+            across = d[0] * direction[1] - d[1] * direction[0]  # toe off the belt line through the heel
+            lateral = -across * medial * np.sign(direction[1] or 1.0)
+            forward = abs(depth[mid, legs[side][4]] - depth[mid, legs[side][3]])
+            out[side]["foot_turn_out"].append(np.degrees(np.arctan2(lateral, forward)))
+    return {side: {k: float(np.median(v)) for k, v in values.items()} for side, values in out.items()}
+
+
+def _fppa(hip, knee, ankle, medial) -> float:
+    thigh, shank = knee - hip, ankle - knee
+    bend = np.degrees(np.arctan2(abs(np.cross(thigh, shank)), np.dot(thigh, shank)))
+    line_x = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / (ankle[1] - hip[1])
+    return float(np.sign((knee[0] - line_x) * medial) * bend)
 
 
 LEFT_RIGHT_PAIRS = [

@@ -1,8 +1,8 @@
 """Every number the engine judges by, in one place, each finding threshold with its source.
 
-Sources refer to /work/shared/reference/gait-literature.md section 2. Where the literature
-gives no validated cut-off (most of them), the value is the engine's own convention and the
-source says so; clinicians can override any of them per call.
+docs/gait-thresholds.md explains each value and lists the full references. Where the
+literature gives no validated cut-off (most of them), the value is the engine's own
+convention and the source says so; clinicians can override any of them per call.
 """
 
 from __future__ import annotations
@@ -78,13 +78,15 @@ LOUDNESS_ASYMMETRY_DB = 3.0
 
 QUALITY = {
     "min_steps_per_side": 7,  # Dingenen et al. 2018 Phys Ther Sport 33:40-47
-    "timing_approximate_below_fps": 60.0,  # IC/TO errors 10-25 ms vs 17 ms frames (lit. 3.2)
+    "timing_approximate_below_fps": 60.0,  # IC/TO errors 10-25 ms vs 17 ms frames (Fellin 2010)
     "timing_refused_below_fps": 25.0,  # a 40 ms frame is longer than the event error
-    "fsa_good_fps": 120.0,  # foot-strike angle needs 120-240 fps (lit. 2.7)
+    "fsa_good_fps": 120.0,  # foot-strike angle studies film at 240 fps (Mo 2025, Goto 2024)
     "cadence_plausible_spm": (120.0, 230.0),  # running; outside suggests a slow-motion file
     "min_duration_s": 2.0,
     "min_total_steps": 4,
     "camera_tilt_warn_deg": 5.0,
+    "frontal_tested_fps": (30.0, 240.0),  # rear/front events are tested on these ranges
+    "frontal_tested_cadence_spm": (150.0, 200.0),
     "min_leg_visibility": 0.3,
     "hidden_leg_visibility_gap": 0.15,  # side view: far leg this much less visible than the near one
 }

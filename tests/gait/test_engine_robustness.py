@@ -1,8 +1,13 @@
 """A healthy runner yields no findings across cadence, frame rate, noise, size, glitches."""
 
+import contextlib
+
+import numpy as np
 import pytest
 
 from gait.engine.analyze import analyze
+from gait.engine.errors import GaitInputError
+from gait.engine.landmarks import LandmarkSeries
 from gait.engine.synthetic import Runner, generate
 
 
@@ -50,3 +55,14 @@ def test_contact_time_and_duty_factor_match_the_synthetic_runner():
     for side in ("left", "right"):
         assert report["metrics"]["contact_time"][side] == pytest.approx(250, abs=45)
         assert report["metrics"]["duty_factor"][side] == pytest.approx(250 / (120 / 170 * 1000) * 100, abs=6)
+
+
+@pytest.mark.parametrize("view", ["auto", "rear", "front", "side"])
+@pytest.mark.parametrize(
+    ("frames", "fps", "width", "height"), [(1, 30, 2, 2), (50, 240, 320, 240), (400, 30, 320, 240)]
+)
+def test_noise_instead_of_a_runner_gets_a_reason_not_an_internal_error(view, frames, fps, width, height):
+    """Random landmarks once gave 'IndexError' from the stride period (an all-NaN signal)."""
+    series = LandmarkSeries(np.random.default_rng(0).random((frames, 33, 4)), fps=fps, width=width, height=height)
+    with contextlib.suppress(GaitInputError):  # a reason is fine; anything else fails the test
+        analyze(series, view=view)

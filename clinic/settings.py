@@ -325,6 +325,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GaitVideoStatusEnum": "gait.models.VideoStatus.choices",
+        "GaitTrialKindEnum": "gait.models.TrialKind.choices",
+        "GaitClinicalTestKindEnum": "gait.models.ClinicalTestKind.choices",
+        "GaitClinicalTestSideEnum": "gait.models.Side.choices",
+        "GaitFindingSideEnum": "gait.models.FINDING_SIDES",
+    },
 }
 
 LOGGING = {

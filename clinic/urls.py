@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("clients.api_urls")),
     path("", include("appointments.api_urls")),
     path("", include("careplans.api_urls")),
+    path("", include("gait.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("appointments/", include("appointments.urls")),
     path("care/", include("careplans.urls")),
+    path("gait/", include("gait.urls")),
     path("media/<path:path>", core_views.protected_media, name="protected-media"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

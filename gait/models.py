@@ -263,6 +263,9 @@ class GaitVideo(models.Model):
         return self.browser_copy if self.browser_copy else self.original
 
 
+FINDING_SIDES = [("", "Both / not sided"), ("left", "Left"), ("right", "Right")]
+
+
 class Severity(models.TextChoices):
     MILD = "mild", "Mild"
     MODERATE = "moderate", "Moderate"

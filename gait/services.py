@@ -125,6 +125,15 @@ def session_create(*, client: Client, therapist, created_by, date: date, **field
     return session
 
 
+@transaction.atomic
+def session_create_with_tests(*, client, therapist, created_by, now, clinical_tests=(), **fields) -> GaitSession:
+    """A session and its standing clinical tests, in one go (all or nothing)."""
+    session = session_create(client=client, therapist=therapist, created_by=created_by, **fields)
+    for test in clinical_tests:
+        clinical_test_record(session=session, by=created_by, now=now, **test)
+    return session
+
+
 def _locked_session(session_id) -> GaitSession:
     return GaitSession.objects.select_for_update().get(pk=session_id)
 

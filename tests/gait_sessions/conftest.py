@@ -94,3 +94,14 @@ def trial(gait_session, therapist):
 @pytest.fixture
 def clip(tmp_path):
     return make_clip(tmp_path / "box.mp4")
+
+
+@pytest.fixture
+def analysed(media_root, trial, therapist, clip):
+    """A video analysed in-process with a synthetic overstriding runner as its landmarks."""
+    from gait import analysis
+
+    video = services.video_upload(trial=trial, upload=as_upload(clip), view="auto", uploaded_by=therapist, now=NOW)
+    assert analysis.analyse_video(video.pk, landmark_source=synthetic_landmarks(overstride=18)) == "done"
+    video.refresh_from_db()
+    return video

@@ -125,8 +125,10 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Publishing gives up at once when Redis is down (see CELERY_BROKER_CONNECTION_TIMEOUT).
         "socket_connect_timeout": 1,
-        "max_retries": 1,
+        "max_retries": 0,
+        "interval_start": 0,
     }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:

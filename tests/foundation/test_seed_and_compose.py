@@ -29,11 +29,14 @@ def test_seed_demo_prints_known_passwords_and_can_run_twice(capsys):
 def test_compose_file_has_the_whole_stack_with_health_checks():
     compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "gait-worker", "beat", "postgres", "redis", "minio"}
     assert all("healthcheck" in service for service in services.values())
-    assert set(compose["volumes"]) == {"pgdata", "media", "redisdata"}
+    assert set(compose["volumes"]) == {"pgdata", "media", "redisdata", "miniodata"}
     assert "gunicorn" in services["web"]["command"]
     assert "celery -A clinic worker" in services["worker"]["command"]
+    # Video analysis has its own worker, so reminders and email never wait behind a video.
+    assert "-Q gait " in services["gait-worker"]["command"] and "gait" not in services["worker"]["command"]
+    assert services["web"]["environment"]["MEDIA_STORAGE"] == "${MEDIA_STORAGE:-s3}"
 
 
 def _compose_command() -> list[str] | None:
@@ -53,5 +56,5 @@ COMPOSE = _compose_command()
 @pytest.mark.skipif(COMPOSE is None, reason="no docker compose client on this machine")
 def test_docker_compose_accepts_the_file():
     result = subprocess.run([*COMPOSE, "config", "--quiet"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, timeout=60, env={"SECRET_KEY": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
+                            text=True, timeout=60, env={"SECRET_KEY": "x", "MINIO_ROOT_PASSWORD": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
     assert result.returncode == 0, result.stderr

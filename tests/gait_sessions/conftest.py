@@ -105,3 +105,93 @@ def analysed(media_root, trial, therapist, clip):
     assert analysis.analyse_video(video.pk, landmark_source=synthetic_landmarks(overstride=18)) == "done"
     video.refresh_from_db()
     return video
+
+
+class GaitWorker:
+    """A real `celery worker` process of its own, on a queue of its own (so no other test's worker
+    takes its jobs), started in its own process group so it can be killed whole with SIGKILL."""
+
+    def __init__(self, queue: str, env: dict, log_path: Path):
+        self.queue = queue
+        self.env = env
+        self.log_path = log_path
+        self.process = None
+
+    def start(self):
+        import socket
+        import subprocess
+        import sys
+        import time
+
+        from clinic.celery import app
+        from tests.conftest import PROJECT_ROOT
+
+        name = f"{self.queue}@{socket.gethostname()}"
+        log = open(self.log_path, "a")  # noqa: SIM115 - closed when the process is gone
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "clinic", "worker", "-Q", self.queue, "--concurrency", "1",
+             "--pool", "prefork", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", name],
+            cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited; see {self.log_path}")
+            if app.control.ping(destination=[name], timeout=1):
+                return
+        raise RuntimeError(f"worker did not answer; see {self.log_path}")
+
+    def kill(self):
+        """SIGKILL the worker, its pool child and the pose processes: nothing can clean up."""
+        import os
+        import signal
+
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self):
+        import os
+        import signal
+
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except Exception:  # noqa: BLE001
+                self.kill()
+
+
+def _route_gait_to(app, routes):
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)  # a cached property built from the old routes
+
+
+@pytest.fixture
+def gait_worker(transactional_db, settings, tmp_path):
+    import os
+    import uuid
+
+    from django.db import connection
+
+    from clinic.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    queue = f"gait-test-{uuid.uuid4().hex[:8]}"
+    routes = app.conf.task_routes
+    _route_gait_to(app, {"gait.tasks.*": {"queue": queue}})
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "GAIT_LEASE_SECONDS": "3",
+    }
+    worker = GaitWorker(queue, env, tmp_path / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
+    _route_gait_to(app, routes)

@@ -26,7 +26,7 @@ class Footwear(models.TextChoices):
 class GaitSession(TimeStampedModel):
     """One running assessment of a client. Locked once signed off; later changes are amendments."""
 
-    GDPR_ERASE_FIELDS = ("notes", "footwear_detail")
+    GDPR_ERASE_FIELDS = ("notes", "footwear_detail", "signed_off_record")
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="gait_sessions")
     appointment = models.ForeignKey(
@@ -349,7 +349,8 @@ class Finding(models.Model):
 class Amendment(models.Model):
     """A change to a signed-off session: who, when, why, and what the record said before."""
 
-    GDPR_ERASE_FIELDS = ("reason",)
+    # The snapshots may quote notes; erasure blanks them with the reason.
+    GDPR_ERASE_FIELDS = ("reason", "before", "after")
 
     session = models.ForeignKey(GaitSession, on_delete=models.CASCADE, related_name="amendments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

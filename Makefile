@@ -5,13 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format bench-gait bench-calendar worker services clean
+.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar worker services clean
 
 help:
 	@echo "make run         run the app on embedded defaults (SQLite, local worker) with demo data"
 	@echo "make test        install everything and run the whole test suite against PostgreSQL"
 	@echo "make lint        ruff"
 	@echo "make bench-gait  gait engine speed and memory benchmark"
+	@echo "make bench-gait-sessions  upload-to-findings time through a real worker"
 	@echo "make bench-calendar  calendar, free-slot and booking-race benchmark on PostgreSQL"
 
 $(VENV)/bin/python:
@@ -49,6 +50,9 @@ format: $(VENV)/.installed-dev
 
 bench-gait: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_gait.py
+
+bench-gait-sessions: $(VENV)/.installed-dev services
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} $(PY) benchmarks/bench_gait_sessions.py
 
 bench-calendar: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_calendar.py

@@ -44,7 +44,7 @@ def _error_text(exc) -> str:
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     therapist = forms.ModelChoiceField(queryset=None)
     treadmill_speed_kmh = forms.DecimalField(label="Treadmill speed (km/h)", required=False, max_digits=4,
                                              decimal_places=1, min_value=0, max_value=40)

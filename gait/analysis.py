@@ -26,7 +26,7 @@ from pathlib import Path
 import av
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -317,7 +317,8 @@ def _finish_failed(video_id: int, token, reason: str) -> None:
 
 def _release_for_retry(video_id: int, token, exc: Exception) -> str:
     reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:500]
-    close_old_connections()
+    # If the database itself is down this raises too: the lease then runs out and the sweeper
+    # sends the job again.
     video = GaitVideo.objects.filter(pk=video_id, lease_token=token).first()
     if video is None:
         return "lease lost"

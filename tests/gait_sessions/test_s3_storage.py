@@ -85,3 +85,40 @@ def test_upload_analysis_and_media_on_s3(s3_media, trial, therapist, clip, clien
     part = client.get(f"/gait/videos/{video.pk}/media/overlay", HTTP_RANGE="bytes=0-1023")
     assert part.status_code == 206 and len(b"".join(part.streaming_content)) == 1024
     assert client.get(f"/gait/findings/{finding.pk}/keyframe").status_code == 200
+
+
+def _dead_storage(settings):
+    from botocore.config import Config
+
+    options = {**settings.STORAGES["default"]["OPTIONS"], "endpoint_url": "http://127.0.0.1:1",
+               "client_config": Config(connect_timeout=1, retries={"max_attempts": 1})}
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": options}}
+
+
+@pytest.mark.django_db
+def test_storage_unreachable_at_upload_is_a_clear_503(s3_media, settings, trial, therapist, clip, api_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gait.models import GaitVideo
+
+    _dead_storage(settings)
+    response = api_as(therapist).post("/api/gait-videos/", {"trial": trial.pk, "view": "auto", "file": SimpleUploadedFile(
+        "run.mp4", clip.read_bytes(), content_type="video/mp4")}, format="multipart")
+    assert response.status_code == 503 and response.json()["code"] == "storage_unavailable"
+    assert not GaitVideo.objects.exists()
+
+
+@pytest.mark.django_db
+def test_storage_unreachable_in_the_worker_is_retried_then_failed(s3_media, settings, trial, therapist, clip):
+    from gait import services
+
+    video = services.video_upload(trial=trial, upload=as_upload(clip), view="auto", uploaded_by=therapist, now=NOW)
+    _dead_storage(settings)
+    for attempt in range(1, settings.GAIT_MAX_ATTEMPTS):
+        with pytest.raises(analysis.RetryLater):
+            analysis.analyse_video(video.pk, landmark_source=synthetic_landmarks())
+        video.refresh_from_db()
+        assert video.status == VideoStatus.QUEUED and f"Attempt {attempt} failed" in video.error
+    assert analysis.analyse_video(video.pk, landmark_source=synthetic_landmarks()) == "failed"
+    video.refresh_from_db()
+    assert video.status == VideoStatus.FAILED and "failed 3 times" in video.error

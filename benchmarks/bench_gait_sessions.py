@@ -135,7 +135,7 @@ def main() -> int:
         from clinic.celery import app
 
         queue = f"gait-bench-{uuid.uuid4().hex[:6]}"
-        app.conf.task_routes = {"gait.tasks.*": {"queue": queue}}
+        app.conf.task_routes = {"gait.tasks.analyse_video_task": {"queue": queue}}
         app.amqp.flush_routes()
         app.amqp.__dict__.pop("router", None)
         worker = start_worker(env, queue)

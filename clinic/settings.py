@@ -156,7 +156,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
-CELERY_TASK_ROUTES = {"gait.tasks.*": {"queue": "gait"}}
+# Video analyses have a queue (and, in compose, a worker) of their own; the sweeper that re-sends
+# lost ones stays on the default queue, so it never waits behind a long analysis.
+CELERY_TASK_ROUTES = {"gait.tasks.analyse_video_task": {"queue": "gait"}}
 # A request that commits an upload must not hang when the broker is down: give up publishing
 # after about a second; the row stays queued and the gait sweeper sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1

@@ -181,7 +181,7 @@ def gait_worker(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     queue = f"gait-test-{uuid.uuid4().hex[:8]}"
     routes = app.conf.task_routes
-    _route_gait_to(app, {"gait.tasks.*": {"queue": queue}})
+    _route_gait_to(app, {"gait.tasks.analyse_video_task": {"queue": queue}})
     db = connection.settings_dict
     env = {
         **os.environ,

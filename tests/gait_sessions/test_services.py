@@ -260,3 +260,13 @@ def test_sign_off_waits_for_running_analyses(media_root, trial, therapist, clip)
     upload(trial, clip, therapist)
     with pytest.raises(ConflictError, match="analysed"):
         services.session_sign_off(session=trial.session, by=therapist, now=NOW)
+
+
+def test_analyses_have_their_own_queue_and_the_sweeper_does_not_wait_behind_them():
+    from clinic.celery import app
+
+    def queue_of(task):
+        return app.amqp.router.route({}, task)["queue"].name
+
+    assert queue_of("gait.tasks.analyse_video_task") == "gait"
+    assert queue_of("gait.tasks.sweep_stuck_videos") == queue_of("appointments.tasks.send_due_reminders") == "celery"

@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run         run the app on embedded defaults (SQLite, local worker) with demo data"
 	@echo "make test        install everything and run the whole test suite against PostgreSQL"
-	@echo "make lint        ruff"
+	@echo "make lint        ruff, and the import contracts (lint-imports)"
 	@echo "make bench-gait  gait engine speed and memory benchmark"
 	@echo "make bench-gait-sessions  upload-to-findings time through a real worker"
 	@echo "make bench-calendar  calendar, free-slot and booking-race benchmark on PostgreSQL"
@@ -39,11 +39,12 @@ services:
 	scripts/ensure-services.sh
 
 test: $(VENV)/.installed-dev services
-	scripts/ensure-chromium.sh
+	scripts/ensure-test-tools.sh
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
@@ -58,4 +59,4 @@ bench-calendar: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_calendar.py
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache .import_linter_cache

@@ -13,8 +13,8 @@ THERAPIST = "Therapist"
 CLINIC_ADMIN = "Clinic admin"
 ROLES = (RECEPTION, THERAPIST, CLINIC_ADMIN)
 
-# Clinical content (findings, videos, notes, exercises, reports) is only for therapists.
-CLINICAL_APPS = ("gait", "exercises", "reports")
+# Clinical content (findings, videos, treatment notes, exercises, reports) is only for therapists.
+CLINICAL_APPS = ("gait", "records", "exercises", "reports")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     RECEPTION: (
@@ -63,6 +63,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Consent history is evidence: recorded as new rows, never edited or deleted.
 IMMUTABLE = ("clients.change_consent", "clients.delete_consent")
 
+# Treatment notes are clinical records: never deleted; an amendment is never edited.
+CLINICAL_RECORD_IMMUTABLE = ("records.delete_*", "records.change_treatmentnoteamendment")
+
 # Clinic set-up (rooms, appointment types, therapists' hours and leave) is the admin's.
 CLINIC_SETUP = tuple(
     f"appointments.{action}_{model}"
@@ -77,7 +80,7 @@ NOT_CLINICAL = ("gait.view_session_status", "gait.view_gaitaccess")
 # Reception and admins never get clinical permissions, even through a broad pattern.
 EXCLUDED: dict[str, tuple[str, ...]] = {
     RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE, *CLINIC_SETUP),
-    THERAPIST: (*IMMUTABLE, *CLINIC_SETUP),
+    THERAPIST: (*IMMUTABLE, *CLINIC_SETUP, *CLINICAL_RECORD_IMMUTABLE),
     CLINIC_ADMIN: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE),
 }
 

@@ -1,7 +1,18 @@
 from django.db.models import QuerySet
 
+from core.exceptions import ApplicationError
+
 from .models import User
 from .roles import THERAPIST
+
+# Said whenever someone who is not an active therapist is given where a therapist is needed.
+THERAPIST_REQUIRED = "Choose an active member of staff with the Therapist role."
+
+
+class UnknownTherapist(ApplicationError):
+    """An id that is not an active therapist's: bad input (400) wherever it came from."""
+
+    code = "unknown_therapist"
 
 
 def staff_list() -> QuerySet[User]:
@@ -15,3 +26,14 @@ def is_therapist(user) -> bool:
 
 def therapist_list() -> QuerySet[User]:
     return staff_list().filter(groups__name=THERAPIST)
+
+
+def therapist_get(*, therapist_id) -> User:
+    """The active therapist with this id: the one way from an id (form, query, API, stored slot) to a therapist.
+
+    Raises UnknownTherapist for an unknown or malformed id, or anyone who is not an active therapist.
+    """
+    try:
+        return therapist_list().get(pk=therapist_id)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise UnknownTherapist(f"Unknown therapist: {therapist_id}. {THERAPIST_REQUIRED}") from None

@@ -17,7 +17,9 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.roles import CLINIC_ADMIN
+from accounts.selectors import therapist_get
 from clients.models import Client
+from core.clinic_time import clinic_tz
 from core.exceptions import ApplicationError, NotFoundError
 from core.permissions import RolePermissions
 
@@ -65,11 +67,6 @@ class AppointmentOutputSerializer(serializers.Serializer):
     cancelled_at = serializers.DateTimeField(allow_null=True)
     late_cancellation = serializers.BooleanField()
     notes = serializers.CharField()
-
-
-def _therapist_or_none(therapist_id):
-    """The user with this id, or None; the booking service refuses anyone who is not an active therapist."""
-    return User.objects.filter(pk=therapist_id).first() if therapist_id is not None else None
 
 
 class AppointmentBookSerializer(serializers.Serializer):
@@ -134,7 +131,7 @@ class AppointmentListCreateApi(generics.ListAPIView):
         data = serializer.validated_data
         appointment = services.appointment_book(
             client=data["client"],
-            therapist=_therapist_or_none(data["therapist"]),
+            therapist=therapist_get(therapist_id=data["therapist"]),
             appointment_type=data["appointment_type"],
             starts_at=data["starts_at"],
             room=data.get("room"),
@@ -167,11 +164,7 @@ class AppointmentDetailApi(APIView):
         serializer = AppointmentRescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        therapist = None
-        if "therapist" in data:
-            therapist = _therapist_or_none(data["therapist"])
-            if therapist is None:
-                raise ApplicationError(f"Unknown therapist: {data['therapist']}.")
+        therapist = therapist_get(therapist_id=data["therapist"]) if "therapist" in data else None
         appointment = services.appointment_reschedule(
             appointment=appointment,
             starts_at=data["starts_at"],
@@ -275,7 +268,7 @@ def _parse_from(value: str | None, now: datetime) -> datetime:
                 extra={"errors": {"from": ["Not a date or date-time."]}},
             ) from None
     if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=selectors.clinic_tz())
+        moment = moment.replace(tzinfo=clinic_tz())
     return max(moment, now)
 
 
@@ -301,9 +294,9 @@ class SlotsApi(APIView):
         after = _parse_from(params.get("from"), now)
         try:
             appointment_type = selectors.appointment_type_get(type_id=params["type"])
-            therapist = selectors.therapist_get(therapist_id=params["therapist"]) if params.get("therapist") else None
         except NotFoundError as exc:
             raise ApplicationError(exc.message) from None
+        therapist = therapist_get(therapist_id=params["therapist"]) if params.get("therapist") else None
         slots = selectors.free_slots(
             appointment_type=appointment_type, therapist=therapist, after=after, count=params["count"]
         )
@@ -391,34 +384,61 @@ class _Detail(generics.RetrieveAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _pair(model, serializer, selector, doc):
-    name = model.__name__
-    list_view = type(
-        f"{name}ListApi",
-        (_ListCreate,),
-        {"serializer_class": serializer, "selector": staticmethod(selector), "model": model, "__doc__": doc},
-    )
-    detail_view = type(
-        f"{name}DetailApi",
-        (_Detail,),
-        {"serializer_class": serializer, "selector": staticmethod(selector), "__doc__": doc},
-    )
-    return list_view, detail_view
+class WorkingHoursListApi(_ListCreate):
+    """Therapists' regular hours per weekday (0 = Monday), clinic-local wall-clock times."""
+
+    serializer_class = WorkingHoursSerializer
+    selector = staticmethod(selectors.working_hours_list)
+    model = WorkingHours
 
 
-WorkingHoursListApi, WorkingHoursDetailApi = _pair(
-    WorkingHours,
-    WorkingHoursSerializer,
-    selectors.working_hours_list,
-    "Therapists' regular hours per weekday (0 = Monday), clinic-local wall-clock times.",
-)
-AvailabilityExceptionListApi, AvailabilityExceptionDetailApi = _pair(
-    AvailabilityException,
-    AvailabilityExceptionSerializer,
-    selectors.availability_exception_list,
-    "Leave (unavailable) and extra hours overriding a therapist's regular hours.",
-)
-RoomListApi, RoomDetailApi = _pair(Room, RoomSerializer, selectors.room_list, "Treatment rooms.")
-AppointmentTypeListApi, AppointmentTypeDetailApi = _pair(
-    AppointmentType, AppointmentTypeSerializer, selectors.appointment_type_list, "Appointment types and durations."
-)
+class WorkingHoursDetailApi(_Detail):
+    """Therapists' regular hours per weekday (0 = Monday), clinic-local wall-clock times."""
+
+    serializer_class = WorkingHoursSerializer
+    selector = staticmethod(selectors.working_hours_list)
+
+
+class AvailabilityExceptionListApi(_ListCreate):
+    """Leave (unavailable) and extra hours overriding a therapist's regular hours."""
+
+    serializer_class = AvailabilityExceptionSerializer
+    selector = staticmethod(selectors.availability_exception_list)
+    model = AvailabilityException
+
+
+class AvailabilityExceptionDetailApi(_Detail):
+    """Leave (unavailable) and extra hours overriding a therapist's regular hours."""
+
+    serializer_class = AvailabilityExceptionSerializer
+    selector = staticmethod(selectors.availability_exception_list)
+
+
+class RoomListApi(_ListCreate):
+    """Treatment rooms."""
+
+    serializer_class = RoomSerializer
+    selector = staticmethod(selectors.room_list)
+    model = Room
+
+
+class RoomDetailApi(_Detail):
+    """Treatment rooms."""
+
+    serializer_class = RoomSerializer
+    selector = staticmethod(selectors.room_list)
+
+
+class AppointmentTypeListApi(_ListCreate):
+    """Appointment types and durations."""
+
+    serializer_class = AppointmentTypeSerializer
+    selector = staticmethod(selectors.appointment_type_list)
+    model = AppointmentType
+
+
+class AppointmentTypeDetailApi(_Detail):
+    """Appointment types and durations."""
+
+    serializer_class = AppointmentTypeSerializer
+    selector = staticmethod(selectors.appointment_type_list)

@@ -25,10 +25,13 @@ class AppointmentsConfig(AppConfig):
     verbose_name = "Appointments and calendar"
 
     def ready(self):
+        from clients.timeline import register_timeline_source
         from core.selectors import register_today_section
 
         from .defaults import ensure_defaults
+        from .selectors import client_appointments_timeline
 
         register_today_section(today_section)
+        register_timeline_source(client_appointments_timeline)
         # Transactional tests flush tables; this restores the defaults like migrate does.
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="appointments.ensure_defaults")

@@ -6,12 +6,12 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 
+from core.clinic_time import clinic_tz
+
 from .models import Appointment, AppointmentStatus
 
 
 def _local_midnight(day):
-    from .selectors import clinic_tz
-
     return datetime.combine(day, time.min, tzinfo=clinic_tz())
 
 

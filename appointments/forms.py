@@ -7,8 +7,11 @@ from datetime import datetime
 
 from django import forms
 
+from clients.selectors import bookable_client_list
+from core.clinic_time import clinic_tz
+
 from .models import AppointmentType, Room
-from .selectors import bookable_clients, clinic_tz, therapists_for_booking
+from .selectors import therapists_for_booking
 
 
 def local_datetime(day, at) -> datetime:
@@ -27,7 +30,7 @@ class ClientChoiceField(forms.ModelChoiceField):
 
 
 class BookForm(forms.Form):
-    client = ClientChoiceField(queryset=bookable_clients())
+    client = ClientChoiceField(queryset=bookable_client_list())
     therapist = TherapistChoiceField(queryset=therapists_for_booking())
     appointment_type = forms.ModelChoiceField(queryset=AppointmentType.objects.order_by("name"), label="Type")
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

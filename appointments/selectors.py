@@ -2,19 +2,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.urls import reverse
 
 from accounts.selectors import is_therapist, therapist_list
-from clients.models import Client
+from clients.timeline import TimelineEntry
+from core.clinic_time import clinic_tz
 from core.exceptions import NotFoundError
 
 from . import scheduling
+from .filters import AppointmentFilter
 from .models import (
     OCCUPYING_STATUSES,
     Appointment,
@@ -26,15 +25,6 @@ from .models import (
     Room,
     WorkingHours,
 )
-
-
-def clinic_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_display(moment: datetime) -> str:
-    """An instant as clinic wall-clock time for messages, e.g. 'Tue 3 Nov 2026 10:00'."""
-    return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
 
 
 def overlapping(*, starts_at: datetime, ends_at: datetime, therapist=None, room=None, exclude_id=None) -> QuerySet:
@@ -320,8 +310,6 @@ def calendar_get(
 
 def appointment_list(*, filters: dict | None = None) -> QuerySet[Appointment]:
     """Appointments filtered by AppointmentFilter (therapist, client, status, date_from, date_to)."""
-    from .filters import AppointmentFilter
-
     qs = Appointment.objects.select_related("client", "therapist", "appointment_type", "room").order_by(
         "starts_at", "id"
     )
@@ -340,13 +328,49 @@ def appointment_get(*, appointment_id) -> Appointment:
         raise NotFoundError("No such appointment.") from None
 
 
-def appointment_detail(*, appointment_id) -> dict:
+# Higher apps (e.g. treatment notes) add sections to the appointment page with
+# `register_appointment_section`; each is a callable (user, appointment) -> dict | None with
+# "title", "template" and its own context, and returns None for users who may not see it.
+_appointment_sections = []
+
+
+def register_appointment_section(section) -> None:
+    if section not in _appointment_sections:
+        _appointment_sections.append(section)
+
+
+def appointment_detail(*, appointment_id, user) -> dict:
     appointment = appointment_get(appointment_id=appointment_id)
+    sections = (section(user, appointment) for section in _appointment_sections)
     return {
         "appointment": appointment,
         "history": list(appointment.history.select_related("changed_by")),
         "reminders": list(appointment.reminders.all()),
+        "sections": [section for section in sections if section],
     }
+
+
+def client_appointments_timeline(*, client, user, now: datetime, limit: int | None) -> list:
+    """Timeline source: the client's appointments with their status (not clinical: reception
+    sees that a visit happened, never what was found). Two queries."""
+    if not user.has_perm("appointments.view_appointment"):
+        return []
+    base = Appointment.objects.filter(client=client).select_related("appointment_type", "therapist")
+    upcoming = base.filter(starts_at__gte=now).order_by("starts_at", "id")
+    past = base.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+    if limit is not None:
+        upcoming, past = upcoming[:limit], past[:limit]
+    return [
+        TimelineEntry(
+            at=appointment.starts_at,
+            kind="appointment",
+            kind_label="Appointment",
+            title=f"{appointment.appointment_type.name} with {appointment.therapist.display_name}",
+            status=appointment.get_status_display(),
+            url=reverse("appointments:detail", args=[appointment.pk]),
+        )
+        for appointment in [*upcoming, *past]
+    ]
 
 
 def appointment_history(*, appointment: Appointment) -> QuerySet[AppointmentStatusChange]:
@@ -355,20 +379,6 @@ def appointment_history(*, appointment: Appointment) -> QuerySet[AppointmentStat
 
 def therapists_for_booking() -> QuerySet:
     return therapist_list()
-
-
-def therapist_get(*, therapist_id):
-    """An active therapist by id, or NotFoundError."""
-    try:
-        return therapist_list().get(pk=therapist_id)
-    except (ValueError, TypeError, therapist_list().model.DoesNotExist):
-        raise NotFoundError(f"Unknown therapist: {therapist_id}.") from None
-
-
-def bookable_clients() -> QuerySet[Client]:
-    return Client.objects.filter(archived_at__isnull=True, erased_at__isnull=True).order_by(
-        "last_name", "first_name", "id"
-    )
 
 
 def appointments_today(*, user, today: date) -> list[Appointment]:

@@ -11,10 +11,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from accounts.selectors import is_therapist
-from clients.selectors import client_is_bookable
+from accounts.selectors import THERAPIST_REQUIRED, is_therapist
+from clients.selectors import client_not_bookable_reason
+from core.clinic_time import clinic_tz, local_display
 from core.exceptions import ApplicationError, ConflictError
-from core.selectors import clinic_settings
+from core.selectors import clinic_name, clinic_settings
 
 from . import scheduling
 from .ics import appointment_ics
@@ -28,14 +29,8 @@ from .models import (
     Reminder,
     WorkingHours,
 )
-from .selectors import (
-    clinic_tz,
-    local_display,
-    overlapping,
-    reminders_due,
-    therapist_available_intervals,
-    treadmill_room,
-)
+from .selectors import overlapping, reminders_due, therapist_available_intervals, treadmill_room
+from .signals import assessment_attended
 
 
 class BookingError(ApplicationError):
@@ -44,16 +39,13 @@ class BookingError(ApplicationError):
 
 def _check_therapist(therapist) -> None:
     if not is_therapist(therapist):
-        raise BookingError("Unknown therapist: choose an active member of staff with the Therapist role.")
+        raise BookingError(f"Unknown therapist. {THERAPIST_REQUIRED}")
 
 
 def _check_client(client) -> None:
-    if client_is_bookable(client):
-        return
-    if client.erased_at is not None:
-        raise BookingError("This client's record has been erased and cannot be booked.")
-    if client.archived_at is not None:
-        raise BookingError(f"{client.full_name} is archived; restore the client before booking.")
+    reason = client_not_bookable_reason(client)
+    if reason is not None:
+        raise BookingError(reason)
 
 
 def _check_time(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -261,10 +253,7 @@ def appointment_mark(*, appointment: Appointment, status: str, now: datetime, ch
     appointment.save(update_fields=["status", "updated_at"])
     _record(appointment, from_status=AppointmentStatus.BOOKED, now=now, by=changed_by)
     if status == AppointmentStatus.ATTENDED and appointment.appointment_type.is_assessment:
-        # Imported here: care plans build on appointments, not the other way round.
-        from careplans.services import reassessment_schedule_next
-
-        reassessment_schedule_next(appointment=appointment, now=now)
+        assessment_attended.send(sender=Appointment, appointment=appointment, now=now)
     return appointment
 
 
@@ -285,7 +274,7 @@ def _reminder_still_due(appointment: Appointment, now: datetime) -> bool:
 
 
 def _reminder_message(appointment: Appointment, *, now: datetime) -> EmailMessage:
-    clinic = clinic_settings().name
+    clinic = clinic_name()
     when = local_display(appointment.starts_at)
     body = (
         f"Dear {appointment.client.first_name},\n\n"
@@ -370,7 +359,7 @@ def _save_validated(instance, data: dict):
 def _check_availability_therapist(data: dict) -> None:
     therapist = data.get("therapist")
     if therapist is not None and not is_therapist(therapist):
-        raise ValidationError({"therapist": ["Choose a member of staff with the Therapist role."]})
+        raise ValidationError({"therapist": [THERAPIST_REQUIRED]})
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import is_therapist
+from accounts.selectors import UnknownTherapist, is_therapist, therapist_get
+from core.clinic_time import clinic_tz
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
@@ -41,15 +42,15 @@ def _calendar_therapist(request):
     if value in ("", "all"):
         return None
     try:
-        return selectors.therapist_get(therapist_id=value)
-    except NotFoundError:
+        return therapist_get(therapist_id=value)
+    except UnknownTherapist:
         raise Http404("No such therapist.") from None
 
 
 @staff_permission_required("appointments.view_appointment")
 def calendar(request):
     now = timezone.now()
-    today = timezone.localdate(now, selectors.clinic_tz())
+    today = timezone.localdate(now, clinic_tz())
     day, error = _parse_day(request.GET.get("date"), today)
     mode = "day" if request.GET.get("view") == "day" else "week"
     therapist = _calendar_therapist(request)
@@ -105,7 +106,7 @@ def calendar(request):
         "new_url": reverse("appointments:new"),
         "base_url": reverse("appointments:calendar"),
         "error": error,
-        "tz_name": str(selectors.clinic_tz()),
+        "tz_name": str(clinic_tz()),
     }
     return render(request, "appointments/calendar.html", context)
 
@@ -159,7 +160,7 @@ def appointment_new(request):
             form.add_error(None, exc.message)
             extra = _clash_context(exc)
         else:
-            local = timezone.localtime(appointment.starts_at, selectors.clinic_tz())
+            local = timezone.localtime(appointment.starts_at, clinic_tz())
             messages.success(request, f"Booked {appointment.client.full_name} on {local:%a %d %b %Y %H:%M}.")
             return redirect(_calendar_url(appointment))
     status = 409 if extra.get("clash_id") else (400 if request.method == "POST" else 200)
@@ -167,20 +168,20 @@ def appointment_new(request):
 
 
 def _calendar_url(appointment) -> str:
-    local = timezone.localtime(appointment.starts_at, selectors.clinic_tz()).date()
+    local = timezone.localtime(appointment.starts_at, clinic_tz()).date()
     return f"{reverse('appointments:calendar')}?date={local.isoformat()}&therapist={appointment.therapist_id}"
 
 
-def _appointment_or_404(appointment_id):
+def _appointment_or_404(request, appointment_id):
     try:
-        return selectors.appointment_detail(appointment_id=appointment_id)
+        return selectors.appointment_detail(appointment_id=appointment_id, user=request.user)
     except NotFoundError:
         raise Http404("No such appointment.") from None
 
 
 def _detail_context(request, detail: dict, **forms) -> dict:
     appointment = detail["appointment"]
-    local = timezone.localtime(appointment.starts_at, selectors.clinic_tz())
+    local = timezone.localtime(appointment.starts_at, clinic_tz())
     context = {
         **detail,
         "can_change": request.user.has_perm("appointments.change_appointment"),
@@ -196,14 +197,14 @@ def _detail_context(request, detail: dict, **forms) -> dict:
 
 @staff_permission_required("appointments.view_appointment")
 def appointment_detail(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     return render(request, "appointments/detail.html", _detail_context(request, detail))
 
 
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_reschedule(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = RescheduleForm(request.POST)
     extra = {}
     if form.is_valid():
@@ -233,7 +234,7 @@ def appointment_reschedule(request, appointment_id):
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_cancel(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -254,7 +255,7 @@ def appointment_cancel(request, appointment_id):
 @staff_permission_required("appointments.change_appointment")
 @require_POST
 def appointment_mark(request, appointment_id):
-    detail = _appointment_or_404(appointment_id)
+    detail = _appointment_or_404(request, appointment_id)
     form = MarkForm(request.POST)
     if form.is_valid():
         try:

@@ -80,8 +80,8 @@ def seed() -> None:
     from accounts.models import User
     from accounts.roles import RECEPTION, THERAPIST
     from appointments.models import Appointment, AppointmentStatus, AppointmentType, WorkingHours
-    from appointments.selectors import clinic_tz
     from clients.models import Client
+    from core.clinic_time import clinic_tz
 
     if Appointment.objects.count() >= APPOINTMENTS:
         print(f"reusing {Appointment.objects.count():,} appointments (use --fresh to rebuild)")
@@ -174,7 +174,7 @@ def bench_calendar():
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from appointments.selectors import clinic_tz
+    from core.clinic_time import clinic_tz
 
     web = Client()
     web.force_login(User.objects.get(username="bench-reception"))

@@ -9,10 +9,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.selectors import therapist_get
 from clients.selectors import client_get
 from core.api import Pagination
 from core.exceptions import NotFoundError
+from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
 
 from . import selectors, services
 from .models import CarePlanStatus
@@ -49,7 +50,9 @@ class CarePlanInputSerializer(serializers.Serializer):
     therapist = serializers.IntegerField()
     goal = serializers.CharField(required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
-    reassessment_interval_weeks = serializers.IntegerField(required=False, min_value=1, max_value=52)
+    reassessment_interval_weeks = serializers.IntegerField(
+        required=False, min_value=REASSESSMENT_WEEKS_MIN, max_value=REASSESSMENT_WEEKS_MAX
+    )
     next_reassessment_due = serializers.DateField(required=False, allow_null=True)
 
 
@@ -57,12 +60,10 @@ class CarePlanUpdateSerializer(serializers.Serializer):
     therapist = serializers.IntegerField(required=False)
     goal = serializers.CharField(required=False, allow_blank=True)
     start_date = serializers.DateField(required=False)
-    reassessment_interval_weeks = serializers.IntegerField(required=False, min_value=1, max_value=52)
+    reassessment_interval_weeks = serializers.IntegerField(
+        required=False, min_value=REASSESSMENT_WEEKS_MIN, max_value=REASSESSMENT_WEEKS_MAX
+    )
     next_reassessment_due = serializers.DateField(required=False, allow_null=True)
-
-
-def _therapist(user_id):
-    return User.objects.filter(pk=user_id).first()
 
 
 def _plan(plan_id):
@@ -96,7 +97,7 @@ class CarePlanListCreateApi(APIView):
             client = client_get(client_id=fields.pop("client"))
         except NotFoundError:
             raise serializers.ValidationError({"client": ["No such client."]}) from None
-        fields["therapist"] = _therapist(fields["therapist"])
+        fields["therapist"] = therapist_get(therapist_id=fields["therapist"])
         plan = services.care_plan_create(client=client, created_by=request.user, **fields)
         return Response(
             CarePlanOutputSerializer(plan, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -123,7 +124,7 @@ class CarePlanDetailApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         if "therapist" in fields:
-            fields["therapist"] = _therapist(fields["therapist"])
+            fields["therapist"] = therapist_get(therapist_id=fields["therapist"])
         plan = services.care_plan_update(plan=plan, data=fields)
         return Response(CarePlanOutputSerializer(plan, context={"request": request}).data)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.selectors import therapist_list
+from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
 
 
 class CarePlanForm(forms.Form):
@@ -11,8 +12,8 @@ class CarePlanForm(forms.Form):
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reassessment_interval_weeks = forms.IntegerField(
         required=False,
-        min_value=1,
-        max_value=52,
+        min_value=REASSESSMENT_WEEKS_MIN,
+        max_value=REASSESSMENT_WEEKS_MAX,
         label="Reassess every (weeks)",
         help_text="Leave blank for the clinic's default.",
     )

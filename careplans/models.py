@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from clients.models import Client
-from core.models import TimeStampedModel
+from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN, TimeStampedModel
 
 
 class CarePlanStatus(models.TextChoices):
@@ -24,7 +24,7 @@ class CarePlan(TimeStampedModel):
     goal = models.TextField(blank=True)
     start_date = models.DateField()
     reassessment_interval_weeks = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(52)]
+        validators=[MinValueValidator(REASSESSMENT_WEEKS_MIN), MaxValueValidator(REASSESSMENT_WEEKS_MAX)]
     )
     status = models.CharField(max_length=10, choices=CarePlanStatus.choices, default=CarePlanStatus.ACTIVE)
     next_reassessment_due = models.DateField(null=True, blank=True)
@@ -46,7 +46,10 @@ class CarePlan(TimeStampedModel):
                 fields=["client"], condition=Q(status="ACTIVE"), name="careplan_one_active_per_client"
             ),
             models.CheckConstraint(
-                condition=Q(reassessment_interval_weeks__gte=1, reassessment_interval_weeks__lte=52),
+                condition=Q(
+                    reassessment_interval_weeks__gte=REASSESSMENT_WEEKS_MIN,
+                    reassessment_interval_weeks__lte=REASSESSMENT_WEEKS_MAX,
+                ),
                 name="careplan_interval_1_52_weeks",
             ),
             models.CheckConstraint(

@@ -9,9 +9,13 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 
+from accounts.selectors import UnknownTherapist, therapist_get
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType
-from appointments.selectors import Slot, clinic_tz, free_slots, overlapping, treadmill_room
+from appointments.selectors import Slot, free_slots, overlapping, treadmill_room
+from clients.timeline import TimelineEntry, day_start
+from core.clinic_time import clinic_tz
 from core.exceptions import NotFoundError
 
 from .models import CarePlan, CarePlanStatus, SelfBookingInvite
@@ -260,21 +264,19 @@ def offered_slots_still_free(invite: SelfBookingInvite, *, now: datetime) -> lis
     for slot in offered_slots(invite):
         if slot.starts_at <= now:
             continue
+        try:
+            therapist = therapist_get(therapist_id=slot.therapist_id)
+        except UnknownTherapist:
+            continue  # no longer an active therapist: the slot cannot be booked
         clash = overlapping(
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
-            therapist=_user(slot.therapist_id),
+            therapist=therapist,
             room=room if slot.appointment_type_id in needs_room else None,
         )
         if not clash.exists():
             free.append(slot)
     return free
-
-
-def _user(user_id):
-    from accounts.models import User
-
-    return User.objects.filter(pk=user_id).first()
 
 
 def recall_counts(*, today: date) -> dict:
@@ -286,3 +288,34 @@ def recall_counts(*, today: date) -> dict:
         "due_soon": recall_list(now=start).count() - due_now,
         "within_days": recall_within_days_default(),
     }
+
+
+def client_care_plans_timeline(*, client, user, now: datetime, limit: int | None) -> list[TimelineEntry]:
+    """Timeline source: the client's care plans at their start date, with status and the next
+    reassessment due (the goal is clinical and stays on the plan's page). Two queries."""
+    if not user.has_perm("careplans.view_careplan"):
+        return []
+    today = now.astimezone(clinic_tz()).date()
+    base = CarePlan.objects.filter(client=client).select_related("therapist")
+    upcoming = base.filter(start_date__gt=today).order_by("start_date", "id")
+    past = base.filter(start_date__lte=today).order_by("-start_date", "-id")
+    if limit is not None:
+        upcoming, past = upcoming[:limit], past[:limit]
+    entries = []
+    for plan in [*upcoming, *past]:
+        status = plan.get_status_display()
+        due = plan.next_reassessment_due
+        if plan.is_active and due:
+            status += f" · next reassessment due {due.day} {due:%b %Y}"
+        entries.append(
+            TimelineEntry(
+                at=day_start(plan.start_date),
+                kind="care_plan",
+                kind_label="Care plan",
+                title=f"Care plan with {plan.therapist.display_name}, every {plan.reassessment_interval_weeks} weeks",
+                status=status,
+                url=reverse("careplans:detail", args=[plan.pk]),
+                all_day=True,
+            )
+        )
+    return entries

@@ -8,22 +8,23 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
-from accounts.selectors import is_therapist
+from accounts.selectors import THERAPIST_REQUIRED, UnknownTherapist, is_therapist, therapist_get
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType, BookedVia
-from appointments.selectors import clinic_tz, free_slots, local_display
+from appointments.selectors import free_slots
 from appointments.services import appointment_book
 from clients.models import ConsentPurpose
-from clients.selectors import client_is_bookable
+from clients.selectors import client_is_bookable, client_not_bookable_reason
 from clients.services import require_consent
+from core.clinic_time import clinic_tz, local_display
 from core.exceptions import ApplicationError, ConflictError
-from core.selectors import clinic_settings
+from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
+from core.selectors import clinic_name, clinic_settings
 
 from . import selectors
 from .models import CarePlan, CarePlanStatus, SelfBookingInvite
@@ -71,18 +72,20 @@ class SlotTaken(SelfBookingError):
 
 def _check_therapist(therapist) -> None:
     if not isinstance(therapist, User) or not is_therapist(therapist):
-        raise CarePlanError("Unknown therapist: choose an active member of staff with the Therapist role.")
+        raise CarePlanError(f"Unknown therapist. {THERAPIST_REQUIRED}")
 
 
 def _check_client(client) -> None:
-    if not client_is_bookable(client):
-        state = "erased" if client.erased_at else "archived"
-        raise CarePlanError(f"This client is {state}; restore the client before starting or changing a care plan.")
+    reason = client_not_bookable_reason(client)
+    if reason is not None:
+        raise CarePlanError(reason)
 
 
 def _check_interval(weeks) -> None:
-    if weeks is None or not 1 <= int(weeks) <= 52:
-        raise CarePlanError("The reassessment interval must be from 1 to 52 weeks.")
+    if weeks is None or not REASSESSMENT_WEEKS_MIN <= int(weeks) <= REASSESSMENT_WEEKS_MAX:
+        raise CarePlanError(
+            f"The reassessment interval must be from {REASSESSMENT_WEEKS_MIN} to {REASSESSMENT_WEEKS_MAX} weeks."
+        )
 
 
 def _save_active(plan: CarePlan) -> None:
@@ -345,15 +348,6 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
 
 
 # Recall list: one-click booking ------------------------------------------------------------
-def _therapist_by_id(therapist_id) -> User:
-    try:
-        therapist = User.objects.get(pk=int(therapist_id))
-    except (User.DoesNotExist, TypeError, ValueError):
-        raise CarePlanError("Unknown therapist: choose an active member of staff with the Therapist role.") from None
-    _check_therapist(therapist)
-    return therapist
-
-
 @transaction.atomic
 def recall_book(*, plan: CarePlan, therapist_id, starts_at: datetime, now: datetime, booked_by) -> Appointment:
     """Book a plan's reassessment from the recall list (raises BookingError/ConflictError/CarePlanError)."""
@@ -361,7 +355,10 @@ def recall_book(*, plan: CarePlan, therapist_id, starts_at: datetime, now: datet
     if plan.status != CarePlanStatus.ACTIVE:
         raise CarePlanError(f"This care plan is {plan.get_status_display().lower()}; nothing is booked for it.")
     _check_client(plan.client)
-    therapist = _therapist_by_id(therapist_id)
+    try:
+        therapist = therapist_get(therapist_id=therapist_id)
+    except UnknownTherapist as exc:
+        raise CarePlanError(exc.message) from None
     if starts_at is None or timezone.is_naive(starts_at):
         raise CarePlanError("Give the slot's start time with its time zone.")
     already = selectors.future_reassessments(client=plan.client, now=now).first()
@@ -442,7 +439,7 @@ def self_booking_email_send(*, invite_id: int, link: str, now: datetime) -> bool
         raise ValueError(f"The link does not belong to self-booking invite #{invite_id}.")
     if not SelfBookingInvite.objects.filter(pk=invite.pk, emailed_at__isnull=True).update(emailed_at=now):
         return False
-    clinic = settings.CLINIC_NAME
+    clinic = clinic_name()
     expires = date_format(timezone.localtime(invite.expires_at, clinic_tz()), "l j F Y, H:i")
     body = (
         f"Dear {invite.client.first_name},\n\n"
@@ -503,11 +500,10 @@ def self_booking_book(*, token: str, slot_index, now: datetime) -> Appointment:
             raise InviteWithdrawn("Your reassessment has already been booked. Please contact the clinic to change it.")
         if slot.starts_at <= now:
             raise SlotTaken("That time has passed. Please choose another.")
-        therapist = User.objects.filter(pk=slot.therapist_id).first()
         try:
             appointment = appointment_book(
                 client=invite.client,
-                therapist=therapist,
+                therapist=therapist_get(therapist_id=slot.therapist_id),
                 appointment_type=AppointmentType.objects.get(pk=slot.appointment_type_id),
                 starts_at=slot.starts_at,
                 now=now,

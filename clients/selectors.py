@@ -1,7 +1,9 @@
-"""Reads about clients. Other apps call `client_has_consent`, `client_is_bookable` and
-`client_get`; the client pages and API call the rest."""
+"""Reads about clients. Other apps call `client_has_consent`, `client_is_bookable`,
+`client_not_bookable_reason` and `client_get`; the client pages and API call the rest."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -10,6 +12,7 @@ from core.exceptions import NotFoundError
 
 from .filters import ClientFilter
 from .models import Client, ClientDataEvent, Consent, ConsentPurpose
+from .timeline import TIMELINE_LIMIT, client_timeline
 
 
 def client_list(*, filters: dict | None = None) -> QuerySet[Client]:
@@ -34,9 +37,28 @@ def client_get(*, client_id, include_archived: bool = True) -> Client:
         raise NotFoundError("No such client.") from None
 
 
+def client_not_bookable_reason(client: Client) -> str | None:
+    """Why no new appointments (or care plans) may be booked for this client, or None if they may.
+
+    The one wording of the rule: booking, care plans and the clients app all refuse with it.
+    """
+    if client.erased_at is not None:
+        return "This client's record has been erased and cannot be booked."
+    if client.archived_at is not None:
+        return "This client is archived; restore the client before booking."
+    return None
+
+
 def client_is_bookable(client: Client) -> bool:
     """May new appointments be booked for this client? Not when archived or erased."""
-    return client.archived_at is None and client.erased_at is None
+    return client_not_bookable_reason(client) is None
+
+
+def bookable_client_list() -> QuerySet[Client]:
+    """The clients `client_is_bookable` allows, by name (for choosing whom to book)."""
+    return Client.objects.filter(archived_at__isnull=True, erased_at__isnull=True).order_by(
+        "last_name", "first_name", "id"
+    )
 
 
 def client_probable_duplicates(*, first_name: str, last_name: str, date_of_birth, exclude_id=None) -> QuerySet[Client]:
@@ -87,11 +109,16 @@ def client_data_events(client: Client) -> QuerySet[ClientDataEvent]:
     return ClientDataEvent.objects.filter(client=client).select_related("by")
 
 
-def client_profile(*, client_id, user) -> dict:
-    """What the client page shows this user: the client and, if they may see them, the current
-    consents with their history and the export/erasure log."""
+def client_profile(*, client_id, user, now: datetime, full_timeline: bool = False) -> dict:
+    """What the client page shows this user: the client, their timeline (what this user may
+    see of it; capped unless `full_timeline`) and, if they may see them, the current consents
+    with their history and the export/erasure log."""
     client = client_get(client_id=client_id)
-    profile = {"client": client, "clinical": user.has_perm("clients.view_clinical")}
+    profile = {
+        "client": client,
+        "clinical": user.has_perm("clients.view_clinical"),
+        "timeline": client_timeline(client=client, user=user, now=now, limit=None if full_timeline else TIMELINE_LIMIT),
+    }
     if user.has_perm("clients.view_consent"):
         profile["consents"] = consent_summary(client)
         profile["consent_history"] = list(consent_history(client))

@@ -5,7 +5,8 @@ Stable API for other apps:
                                        for `purpose` (a ConsentPurpose) is a grant.
     require_bookable(client)           raises ClientNotBookable for archived or erased clients.
     consent_record(...)                records a consent decision (new row; history kept).
-Reads live in selectors.py: client_has_consent(client, purpose), client_is_bookable(client).
+Reads live in selectors.py: client_has_consent(client, purpose), client_is_bookable(client),
+client_not_bookable_reason(client) (the one refusal message, for other apps' own errors).
 
 Models related to Client (directly or through a chain of foreign keys) are found generically
 for the GDPR export and erasure. A related model may name free-text fields that erasure must
@@ -34,7 +35,7 @@ from django.db import models, transaction
 from core.exceptions import ApplicationError, ConflictError
 
 from .models import CLINICAL_FIELDS, Client, ClientDataEvent, Consent, ConsentPurpose, DataEventAction
-from .selectors import client_has_consent, client_is_bookable, client_probable_duplicates
+from .selectors import client_has_consent, client_not_bookable_reason, client_probable_duplicates
 
 logger = logging.getLogger(__name__)
 
@@ -109,11 +110,9 @@ def require_consent(client: Client, purpose: str) -> None:
 
 def require_bookable(client: Client) -> None:
     """Refuse (ClientNotBookable) to book appointments for archived or erased clients."""
-    if not client_is_bookable(client):
-        state = "erased" if client.erased_at else "archived"
-        raise ClientNotBookable(
-            f"This client is {state}; unarchive the client before booking.", extra={"client_id": client.pk}
-        )
+    reason = client_not_bookable_reason(client)
+    if reason is not None:
+        raise ClientNotBookable(reason, extra={"client_id": client.pk})
 
 
 # Client record -----------------------------------------------------------------------------

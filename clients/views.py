@@ -48,7 +48,9 @@ def client_list(request):
 @staff_permission_required("clients.view_client")
 def client_detail(request, client_id):
     try:
-        profile = selectors.client_profile(client_id=client_id, user=request.user)
+        profile = selectors.client_profile(
+            client_id=client_id, user=request.user, now=timezone.now(), full_timeline=request.GET.get("timeline") == "all"
+        )
     except NotFoundError:
         raise Http404("No such client.") from None
     if request.user.has_perm("clients.add_consent"):

@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "clients",
     "appointments",
     "careplans",
+    "records",
     "gait",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +245,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# Only the name of a fresh install: pages and emails read Clinic settings (core.selectors.clinic_name).
 CLINIC_NAME = env.str("CLINIC_NAME", default="Stridewell Clinic")
 # The recall list shows reassessments due within this many days, as well as overdue ones.
 RECALL_WITHIN_DAYS = env_int("RECALL_WITHIN_DAYS", 14)

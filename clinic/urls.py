@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("clients.api_urls")),
     path("", include("appointments.api_urls")),
     path("", include("careplans.api_urls")),
+    path("", include("records.api_urls")),
     path("", include("gait.api_urls")),
 ]
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("appointments/", include("appointments.urls")),
     path("care/", include("careplans.urls")),
+    path("notes/", include("records.urls")),
     path("gait/", include("gait.urls")),
     path("media/<path:path>", core_views.protected_media, name="protected-media"),
     path("api/", include(api_patterns)),

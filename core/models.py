@@ -1,6 +1,9 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+# The range a reassessment interval may take, in weeks: the clinic's default and every care plan's.
+REASSESSMENT_WEEKS_MIN, REASSESSMENT_WEEKS_MAX = 1, 52
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -20,7 +23,7 @@ class ClinicSettings(models.Model):
     )
     late_cancellation_hours = models.PositiveSmallIntegerField(default=24, validators=[MaxValueValidator(14 * 24)])
     reassessment_interval_weeks = models.PositiveSmallIntegerField(
-        default=6, validators=[MinValueValidator(1), MaxValueValidator(52)]
+        default=6, validators=[MinValueValidator(REASSESSMENT_WEEKS_MIN), MaxValueValidator(REASSESSMENT_WEEKS_MAX)]
     )
     gait_threshold_overrides = models.JSONField(
         default=dict, blank=True, help_text="Finding code -> threshold value, overriding the literature defaults."
@@ -34,14 +37,16 @@ class ClinicSettings(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
+        # Apps above core check their own parts of the settings (e.g. gait its thresholds).
+        for validator in _settings_validators:
+            validator(self)
 
-        from gait.engine.errors import GaitInputError
-        from gait.engine.thresholds import finding_thresholds
 
-        try:
-            finding_thresholds(self.gait_threshold_overrides)
-        except (GaitInputError, TypeError, ValueError) as exc:
-            raise ValidationError(
-                {"gait_threshold_overrides": f'Not valid: {exc}. Use e.g. {{"trunk_lean": 8}}.'}
-            ) from exc
+_settings_validators = []
+
+
+def register_settings_validator(validator) -> None:
+    """Called from an app's AppConfig.ready(): `validator(clinic_settings)` raises ValidationError
+    (naming the field) for values that app cannot use. Runs in ClinicSettings.clean()."""
+    if validator not in _settings_validators:
+        _settings_validators.append(validator)

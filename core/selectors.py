@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import connection
 
 from .models import ClinicSettings
 
 
 def clinic_settings() -> ClinicSettings:
-    settings_row, _ = ClinicSettings.objects.get_or_create(singleton=1)
-    return settings_row
+    """The clinic's settings; until a clinic admin saves them, the defaults, named settings.CLINIC_NAME."""
+    return ClinicSettings.objects.first() or ClinicSettings(name=settings.CLINIC_NAME)
+
+
+def clinic_name() -> str:
+    """The clinic's name, as a clinic admin set it in Clinic settings: pages and emails show this one."""
+    return clinic_settings().name
 
 
 def database_check() -> str:

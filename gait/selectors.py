@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
+from clients.timeline import TimelineEntry, day_start
 from core.exceptions import NotFoundError
 from core.selectors import clinic_settings
 
@@ -149,3 +151,26 @@ def access_log(*, client_id=None) -> QuerySet[GaitAccess]:
     if client_id is not None:
         log = log.filter(client_id=client_id)
     return log
+
+
+def client_gait_sessions_timeline(*, client, user, now, limit) -> list[TimelineEntry]:
+    """Timeline source: the client's gait sessions with their status (not clinical: reception
+    may see that a session exists and where it stands; only clinical staff get the link). One query."""
+    if not user.has_perm("gait.view_session_status"):
+        return []
+    sessions = session_list(client_id=client.pk)
+    if limit is not None:
+        sessions = sessions[: limit * 2]
+    clinical = user.has_perm("gait.view_gaitsession")
+    return [
+        TimelineEntry(
+            at=day_start(session.date),
+            kind="gait_session",
+            kind_label="Gait session",
+            title=f"Gait session with {session.therapist.display_name}",
+            status=SessionStatus.LABELS[session_status(session)],
+            url=reverse("gait:session-detail", args=[session.pk]) if clinical else "",
+            all_day=True,
+        )
+        for session in sessions
+    ]

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from tests.accessibility import STATS as ACCESSIBILITY_STATS
+from tests.accessibility import CheckedPage
 from tests.factories import ClientFactory, ClinicAdminFactory, ReceptionistFactory, TherapistFactory, UserFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -136,12 +138,41 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
+    """A page on the live server; every document it loads is checked with axe (tests/accessibility.py).
+
+    `@pytest.mark.accessibility_exempt(reason=...)` turns the checks off, for pages that are
+    not ours (e.g. the third-party API docs UI); give the reason.
+    """
+    exempt = request.node.get_closest_marker("accessibility_exempt")
+    if exempt is not None and not exempt.kwargs.get("reason"):
+        pytest.fail("accessibility_exempt needs reason=... saying why these pages are not checked")
     context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
+    page = CheckedPage(context.new_page())
     page.set_default_timeout(15_000)
+    if exempt is not None:
+        page.disable_accessibility_checks()
     yield page
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a browser test passes, check the state it left the page in (part of the test's result)."""
+    result = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if isinstance(page, CheckedPage):
+        page.check_loaded_document()
+    return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    stats = ACCESSIBILITY_STATS
+    if stats.checked:
+        terminalreporter.write_line(
+            f"accessibility: {stats.checked} page states checked with axe (WCAG 2.1 A/AA), "
+            f"{stats.same_markup} of them markup that had already passed; axe took {stats.axe_seconds:.1f} s"
+        )
 
 
 @pytest.fixture

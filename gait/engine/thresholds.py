@@ -8,6 +8,7 @@ source says so; clinicians can override any of them per call.
 from __future__ import annotations
 
 import copy
+import math
 
 from .errors import GaitInputError
 
@@ -100,14 +101,36 @@ CLEANUP = {
 
 
 def finding_thresholds(overrides: dict | None = None) -> dict:
-    """Defaults merged with overrides: {code: number} or {code: {"value": .., "band": ..}}."""
+    """Defaults merged with overrides: {code: number} or {code: {"value": .., "band": ..}}.
+
+    Raises GaitInputError, naming the code, for an unknown code or a value that is not a number
+    of 0 or more (a band must be above 0): a negative threshold would report every runner.
+    """
+    if not isinstance(overrides, dict | None):
+        raise GaitInputError(f"thresholds must map finding codes to numbers, got {overrides!r}")
     merged = copy.deepcopy(FINDINGS)
     for code, override in (overrides or {}).items():
         if code not in merged:
             raise GaitInputError(f"unknown finding code {code!r} in thresholds")
-        if isinstance(override, dict):
-            merged[code].update(override)
-        else:
-            merged[code]["value"] = float(override)
+        parts = override if isinstance(override, dict) else {"value": override}
+        for key, number in parts.items():
+            merged[code][key] = _threshold_number(code, key, number)
+        if "value" in parts:
             merged[code]["source"] = "set by the clinician"
     return merged
+
+
+def _threshold_number(code: str, key: str, number) -> float:
+    what = f"{code} threshold" if key == "value" else f"{code} {key}"
+    if key not in ("value", "band"):
+        raise GaitInputError(f'{code} takes a number or {{"value": .., "band": ..}}, not {key!r}')
+    try:
+        value = float(number)  # numbers, and numbers written as text ("8")
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(number, bool) or not math.isfinite(value):
+        raise GaitInputError(f"{what} must be a number, got {number!r}")
+    if value < 0 or (key == "band" and value == 0):
+        limit = "above 0" if key == "band" else "0 or more"
+        raise GaitInputError(f"{what} must be {limit}, got {value:g}")
+    return value

@@ -1,6 +1,8 @@
 import subprocess
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 import yaml
 from django.core.management import call_command
 from django.utils import timezone
@@ -9,6 +11,8 @@ from accounts.models import User
 from appointments.models import Appointment
 from careplans.selectors import recall_list
 from clients.models import Client
+from core.clinic_time import clinic_tz
+from demo.services import demo_data_seed
 from tests.conftest import PROJECT_ROOT
 
 
@@ -21,9 +25,42 @@ def test_seed_demo_prints_known_passwords_and_can_run_twice(capsys):
     assert User.objects.get(username="therapist").check_password("stride-physio-2026")
     assert User.objects.get(username="admin").is_staff
     assert Client.objects.count() == 3
-    # A living diary: bookings this week, and one client overdue for reassessment.
-    assert Appointment.objects.filter(therapist__username="therapist", status="BOOKED").count() == 4
+    # A living diary: three visits today, three more this week, and one client overdue for reassessment.
+    assert Appointment.objects.filter(therapist__username="therapist").count() == 6
     assert [row.client.first_name for row in recall_list(now=timezone.now())] == ["Priya"]
+
+
+SUNDAY_NOON = datetime(2026, 11, 8, 12, 0, tzinfo=clinic_tz())
+
+
+def _today_screen(client, username: str) -> str:
+    client.force_login(User.objects.get(username=username))
+    with time_machine.travel(SUNDAY_NOON, tick=False):
+        return client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_data_fills_the_today_screen_of_the_day_it_is_seeded(client):
+    demo_data_seed(now=SUNDAY_NOON)
+    today = Appointment.objects.filter(starts_at__date=SUNDAY_NOON.date()).order_by("starts_at")
+    assert [(a.client.first_name, a.appointment_type.kind, a.status) for a in today] == [
+        ("Jamie", "INITIAL_ASSESSMENT", "BOOKED"),  # for staff to mark: that books the reassessment
+        ("Sam", "TREATMENT", "ATTENDED"),  # 11:00, already under way at noon
+        ("Priya", "TREATMENT", "BOOKED"),
+    ]
+    for username, heading in [("therapist", "Your appointments today"), ("reception", "Appointments today")]:
+        page = _today_screen(client, username)
+        assert heading in page and "No appointments today" not in page
+        assert all(name in page for name in ("Jamie Rivers", "Sam Okafor", "Priya Shah")), username
+
+
+@pytest.mark.django_db
+def test_seeding_again_on_a_later_day_books_that_day_too():
+    demo_data_seed(now=SUNDAY_NOON)
+    later = SUNDAY_NOON + timedelta(days=9)
+    demo_data_seed(now=later)
+    assert Appointment.objects.filter(starts_at__date=later.date()).count() == 3
+    assert Appointment.objects.filter(starts_at__date=SUNDAY_NOON.date()).count() == 3
 
 
 def test_compose_file_has_the_whole_stack_with_health_checks():
@@ -53,8 +90,9 @@ def _compose_command() -> list[str] | None:
 COMPOSE = _compose_command()
 
 
-@pytest.mark.skipif(COMPOSE is None, reason="no docker compose client on this machine")
 def test_docker_compose_accepts_the_file():
+    # `make test` installs the client (scripts/ensure-test-tools.sh): a missing one is a failure.
+    assert COMPOSE is not None, "no docker compose client: run scripts/ensure-test-tools.sh"
     result = subprocess.run([*COMPOSE, "config", "--quiet"], cwd=PROJECT_ROOT, capture_output=True,
                             text=True, timeout=60, env={"SECRET_KEY": "x", "MINIO_ROOT_PASSWORD": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
     assert result.returncode == 0, result.stderr

@@ -35,11 +35,50 @@ def test_the_clinic_threshold_decides_what_is_a_finding(side_runner_leaning_6_de
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("overrides", [{"knee_in": 5}, {"trunk_lean": "steep"}])
-def test_settings_refuse_unknown_codes_and_non_numbers(overrides):
+@pytest.mark.parametrize(
+    "overrides,reason",
+    [
+        ({"knee_in": 5}, "unknown finding code 'knee_in'"),
+        ({"trunk_lean": "steep"}, "trunk_lean threshold must be a number, got 'steep'"),
+        ({"trunk_lean": -3}, "trunk_lean threshold must be 0 or more, got -3"),
+        ({"pelvic_drop": {"value": 6, "band": -1}}, "pelvic_drop band must be above 0, got -1"),
+        ({"pelvic_drop": {"valu": 6}}, "pelvic_drop takes a number or"),
+        ([8], "thresholds must map finding codes to numbers"),
+    ],
+)
+def test_settings_refuse_unusable_thresholds_saying_why(overrides, reason):
     from django.core.exceptions import ValidationError
 
     settings_row = clinic_settings()
     settings_row.gait_threshold_overrides = overrides
-    with pytest.raises(ValidationError, match="Not valid"):
+    with pytest.raises(ValidationError) as refused:
         settings_row.full_clean()
+    (message,) = refused.value.message_dict["gait_threshold_overrides"]
+    assert message.startswith("Not valid: ") and reason in message
+
+
+@pytest.mark.django_db
+def test_settings_accept_zero_and_numbers_written_as_text():
+    settings_row = clinic_settings()
+    settings_row.gait_threshold_overrides = {"arm_crossover": 0, "trunk_lean": "8", "overstride": {"band": 2.5}}
+    settings_row.full_clean()
+
+
+@pytest.mark.django_db
+def test_the_settings_page_refuses_a_negative_threshold_with_the_reason(client, clinic_admin):
+    from core.models import ClinicSettings
+
+    client.force_login(clinic_admin)
+    response = client.post(
+        "/admin/core/clinicsettings/add/",
+        {
+            "name": "Riverside Running Clinic",
+            "reminder_hours_before": 48,
+            "late_cancellation_hours": 24,
+            "reassessment_interval_weeks": 6,
+            "gait_threshold_overrides": '{"knee_valgus": -5}',
+        },
+    )
+    assert response.status_code == 200
+    assert "knee_valgus threshold must be 0 or more, got -5" in response.content.decode()
+    assert not ClinicSettings.objects.exists()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_client_page_shows_sessions_with_status_to_reception_without_links(client, receptionist, gait_session):
     client.force_login(receptionist)
     page = client.get(f"/clients/{gait_session.client_id}/").content.decode()
-    assert "Gait sessions" in page and "No videos yet" in page
+    assert "Gait session with" in page and "No videos yet" in page  # on the client timeline
     assert f"/gait/sessions/{gait_session.pk}/" not in page and "New gait session" not in page
     assert client.get(f"/gait/sessions/{gait_session.pk}/").status_code == 403
 

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from core.services import demo_data_seed
+from demo.services import demo_data_seed
 
 
 class Command(BaseCommand):
-    help = "Create demo staff (with known passwords) and a few demo clients. Safe to run twice."
+    help = "Create demo staff (with known passwords), clients and a diary with appointments today. Safe to run twice."
 
     def handle(self, *args, **options):
         accounts = demo_data_seed(now=timezone.now())

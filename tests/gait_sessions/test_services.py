@@ -190,8 +190,9 @@ def test_no_person_fails_with_the_engine_reason_and_keeps_the_file(media_root, t
 
 
 def test_browser_copy_for_a_codec_chromium_cannot_play(media_root, trial, therapist, tmp_path):
-    mpeg4 = make_clip(tmp_path / "phone.mov", codec="mpeg4", seconds=2.5)
-    video = upload(trial, mpeg4, therapist)
+    hevc = make_clip(tmp_path / "phone.mov", codec="libx265", seconds=2.5)  # what phones record
+    video = upload(trial, hevc, therapist)
+    assert video.codec == "hevc"
     assert analysis.analyse_video(video.pk, landmark_source=synthetic_landmarks()) == "done"
     video.refresh_from_db()
     import av

@@ -36,7 +36,7 @@ def test_therapist_uploads_watches_progress_accepts_a_finding_and_signs_off(gait
     assert "Hip abduction strength" in page.content()
 
     page.locator(".dropzone [data-files]").first.set_input_files(str(TREADMILL_CLIP))
-    page.wait_for_selector("text=Uploaded; queued for analysis.")
+    page.wait_for_selector("text=Uploaded; queued for analysis.", timeout=180_000)  # slow on a loaded CI box
     # The page polls the API: the reloaded page shows the video, its progress bar moves.
     page.wait_for_selector("[data-video]", timeout=60_000)
     percents = set()

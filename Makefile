@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar worker services clean
+.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar bench-kills worker services clean
 
 help:
 	@echo "make run         run the app on embedded defaults (SQLite, local worker) with demo data"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench-gait  gait engine speed and memory benchmark"
 	@echo "make bench-gait-sessions  upload-to-findings time through a real worker"
 	@echo "make bench-calendar  calendar, free-slot and booking-race benchmark on PostgreSQL"
+	@echo "make bench-kills  SIGKILL a real worker while it sends reminders; counts lost and duplicates"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,9 @@ bench-gait-sessions: $(VENV)/.installed-dev services
 
 bench-calendar: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_calendar.py
+
+bench-kills: $(VENV)/.installed-dev services
+	$(PY) benchmarks/bench_worker_kills.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache .import_linter_cache

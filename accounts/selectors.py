@@ -25,7 +25,9 @@ def is_therapist(user) -> bool:
 
 
 def therapist_list() -> QuerySet[User]:
-    return staff_list().filter(groups__name=THERAPIST)
+    """Active therapists by name. Their roles are not prefetched: callers (calendars, free-slot
+    search, dropdowns) need names and ids, and the prefetch cost more than the rest of a calendar."""
+    return User.objects.filter(is_active=True, groups__name=THERAPIST).order_by("last_name", "first_name")
 
 
 def therapist_get(*, therapist_id) -> User:

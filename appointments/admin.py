@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.selectors import therapist_list
+
 from .models import (
     Appointment,
     AppointmentStatusChange,
@@ -25,8 +27,17 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class TherapistChoiceMixin:
+    """Hours and leave belong to therapists: the dropdown offers therapists, not all staff."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "therapist":
+            kwargs["queryset"] = therapist_list()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(admin.ModelAdmin):
+class WorkingHoursAdmin(TherapistChoiceMixin, admin.ModelAdmin):
     list_display = ("therapist", "weekday_name", "start_time", "end_time")
     list_filter = ("weekday", "therapist")
     ordering = ("therapist__last_name", "weekday", "start_time")
@@ -38,7 +49,7 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(AvailabilityException)
-class AvailabilityExceptionAdmin(admin.ModelAdmin):
+class AvailabilityExceptionAdmin(TherapistChoiceMixin, admin.ModelAdmin):
     list_display = ("therapist", "kind", "starts_at", "ends_at", "note")
     list_filter = ("kind", "therapist")
     date_hierarchy = "starts_at"
@@ -59,7 +70,7 @@ class ReminderInline(admin.TabularInline):
     model = Reminder
     extra = 0
     can_delete = False
-    fields = ("kind", "for_starts_at", "recipient", "status", "claimed_at", "sent_at", "error")
+    fields = ("kind", "for_starts_at", "recipient", "status_label", "claimed_at", "sent_at", "error")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -90,11 +101,13 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("appointment", "kind", "for_starts_at", "recipient", "status", "sent_at")
-    list_filter = ("status", "kind")
-    list_select_related = ("appointment__client", "appointment__appointment_type")
+    list_display = ("appointment", "kind", "for_starts_at", "recipient", "status_label", "sent_at")
+    list_filter = ("email__status", "kind")
+    list_select_related = ("appointment__client", "appointment__appointment_type", "email")
     date_hierarchy = "claimed_at"
-    readonly_fields = ("appointment", "kind", "for_starts_at", "recipient", "status", "claimed_at", "sent_at", "error")
+    readonly_fields = (
+        "appointment", "kind", "for_starts_at", "recipient", "status_label", "claimed_at", "sent_at", "error", "email"
+    )
 
     def has_add_permission(self, request):
         return False

@@ -29,7 +29,11 @@ class AppointmentType(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="appointment_type_duration_positive")
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0),
+                name="appointment_type_duration_positive",
+                violation_error_message="The duration must be at least one minute.",
+            )
         ]
 
     def __str__(self):
@@ -53,8 +57,16 @@ class WorkingHours(models.Model):
         ordering = ["therapist", "weekday", "start_time"]
         verbose_name_plural = "working hours"
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="working_hours_end_after_start"),
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="working_hours_weekday_0_6"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="working_hours_end_after_start",
+                violation_error_message="The end time must be after the start time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6),
+                name="working_hours_weekday_0_6",
+                violation_error_message="The weekday must be from 0 (Monday) to 6 (Sunday).",
+            ),
             models.UniqueConstraint(fields=["therapist", "weekday", "start_time"], name="working_hours_unique_block"),
         ]
 
@@ -84,7 +96,9 @@ class AvailabilityException(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="availability_exception_end_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="availability_exception_end_after_start",
+                violation_error_message="The end must be after the start.",
             )
         ]
 
@@ -137,7 +151,11 @@ class Appointment(TimeStampedModel):
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="appointment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="appointment_end_after_start",
+                violation_error_message="The appointment must end after it starts.",
+            ),
             # The no-overlap exclusion constraints (therapist, room) are PostgreSQL-only and
             # live in migration 0002; SQLite relies on the booking transaction's check.
         ]
@@ -174,30 +192,28 @@ class AppointmentStatusChange(models.Model):
 
 
 class Reminder(models.Model):
-    """One reminder email for one appointment at one start time, claimed before it is sent.
+    """One reminder for one appointment at one start time; its email is an OutboundEmail row.
 
     The unique constraint on (appointment, kind, for_starts_at) is the claim: however often or
-    concurrently the reminder job runs, only one run can insert the row, and only the run that
-    inserted it sends the email. A moved appointment has a new start time, so the client is
-    reminded of the new time (the reminder for the old time stays in the list as history).
+    concurrently the reminder job runs, only one run can insert the row, and the email row is
+    written in the same transaction, so a reminder is never claimed without its email being
+    promised (core/jobs.py sees the email through). A moved appointment has a new start time, so
+    the client is reminded of the new time (the reminder for the old time stays as history).
     """
+
+    GDPR_ERASE_FIELDS = ("recipient",)
 
     class Kind(models.TextChoices):
         EMAIL = "EMAIL", "Email reminder"
-
-    class Status(models.TextChoices):
-        SENDING = "SENDING", "Sending"
-        SENT = "SENT", "Sent"
-        FAILED = "FAILED", "Failed"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.EMAIL)
     for_starts_at = models.DateTimeField(help_text="The appointment's start time this reminder was about.")
     recipient = models.CharField(max_length=254)
-    status = models.CharField(max_length=7, choices=Status.choices, default=Status.SENDING)
     claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    email = models.OneToOneField(
+        "core.OutboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
 
     class Meta:
         ordering = ["-claimed_at", "-id"]
@@ -206,4 +222,16 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for #{self.appointment_id} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} for #{self.appointment_id} ({self.status_label})"
+
+    @property
+    def status_label(self) -> str:
+        return self.email.get_status_display() if self.email_id else "Not recorded"
+
+    @property
+    def sent_at(self):
+        return self.email.finished_at if self.email_id and self.email.status == "done" else None
+
+    @property
+    def error(self) -> str:
+        return self.email.last_error if self.email_id else ""

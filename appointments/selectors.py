@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from accounts.selectors import is_therapist, therapist_list
+from clients.models import ConsentPurpose
+from clients.selectors import consent_granted_expression
 from clients.timeline import TimelineEntry
 from core.clinic_time import clinic_tz
 from core.exceptions import NotFoundError
@@ -54,8 +56,11 @@ def _available_by_therapist(therapist_ids: list[int], first: date, last: date) -
     """{(therapist_id, day): available intervals} for every day in [first, last], in two queries."""
     tz = clinic_tz()
     blocks: dict[int, list] = {tid: [] for tid in therapist_ids}
-    for wh in WorkingHours.objects.filter(therapist_id__in=therapist_ids):
-        blocks[wh.therapist_id].append((wh.weekday, wh.start_time, wh.end_time))
+    hours = WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+    for therapist_id, weekday, start_time, end_time in hours.values_list(
+        "therapist_id", "weekday", "start_time", "end_time"
+    ):
+        blocks[therapist_id].append((weekday, start_time, end_time))
     window_start = scheduling.local(first, datetime.min.time(), tz)
     window_end = scheduling.local(last + timedelta(days=1), datetime.min.time(), tz)
     leave: dict[int, list] = {tid: [] for tid in therapist_ids}
@@ -63,9 +68,11 @@ def _available_by_therapist(therapist_ids: list[int], first: date, last: date) -
     exceptions = AvailabilityException.objects.filter(
         therapist_id__in=therapist_ids, starts_at__lt=window_end, ends_at__gt=window_start
     )
-    for exc in exceptions:
-        target = leave if exc.kind == AvailabilityException.Kind.LEAVE else extra
-        target[exc.therapist_id].append((exc.starts_at, exc.ends_at))
+    for therapist_id, kind, starts_at, ends_at in exceptions.values_list(
+        "therapist_id", "kind", "starts_at", "ends_at"
+    ):
+        target = leave if kind == AvailabilityException.Kind.LEAVE else extra
+        target[therapist_id].append((starts_at, ends_at))
     result = {}
     day = first
     while day <= last:
@@ -422,8 +429,9 @@ def appointment_type_get(*, type_id) -> AppointmentType:
 
 
 def reminders_due(*, now: datetime, hours_before: int) -> QuerySet[Appointment]:
-    """Booked appointments starting within `hours_before` hours whose client can be emailed and
-    who has not yet had a reminder for the appointment's current start time."""
+    """Booked appointments starting within `hours_before` hours whose client can be emailed (an
+    address and a current consent to appointment emails) and who has not yet had a reminder for
+    the appointment's current start time."""
     already = Reminder.objects.filter(appointment=OuterRef("pk"), for_starts_at=OuterRef("starts_at"))
     return (
         Appointment.objects.filter(
@@ -434,6 +442,8 @@ def reminders_due(*, now: datetime, hours_before: int) -> QuerySet[Appointment]:
             client__erased_at__isnull=True,
         )
         .exclude(client__email="")
+        .alias(may_email=consent_granted_expression(ConsentPurpose.CONTACT_EMAIL, "client_id"))
+        .filter(may_email=True)
         .filter(~Exists(already))
         .order_by("starts_at", "id")
     )

@@ -6,21 +6,24 @@ import logging
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.selectors import THERAPIST_REQUIRED, is_therapist
-from clients.selectors import client_not_bookable_reason
-from core.clinic_time import clinic_tz, local_display
+from clients.models import ConsentPurpose
+from clients.selectors import client_has_consent, client_not_bookable_reason, consent_current
+from clients.services import ConsentMissing
+from core.clinic_time import clinic_tz, local_day_display, local_display
 from core.exceptions import ApplicationError, ConflictError
 from core.selectors import clinic_name, clinic_settings
+from core.services import email_queue
 
 from . import scheduling
 from .ics import appointment_ics
 from .models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     AppointmentStatusChange,
     AppointmentType,
@@ -48,6 +51,32 @@ def _check_client(client) -> None:
         raise BookingError(reason)
 
 
+def _check_treatment_consent(client, appointment_type: AppointmentType) -> None:
+    """Booking needs the client's consent to assessment and treatment (README.md, "Consent").
+
+    One exception: an initial assessment may be booked before any decision is recorded, because
+    informed consent is taken at that visit, once the therapist has explained the assessment.
+    A recorded refusal or withdrawal blocks every booking.
+    """
+    current = consent_current(client, ConsentPurpose.TREATMENT)
+    if current is not None and current.granted:
+        return
+    extra = {"purpose": ConsentPurpose.TREATMENT, "client_id": client.pk}
+    if current is not None:
+        raise ConsentMissing(
+            f"{client.full_name} has refused or withdrawn consent to assessment and treatment, so no "
+            "appointment can be booked. Record their new decision on the client page first.",
+            extra=extra,
+        )
+    if appointment_type.kind != AppointmentKind.INITIAL_ASSESSMENT:
+        raise ConsentMissing(
+            f"{client.full_name} has no recorded consent to assessment and treatment: record it on the client "
+            f"page before booking a {appointment_type.name.lower()}. Only an initial assessment can be booked "
+            "first (consent is then taken at that visit).",
+            extra=extra,
+        )
+
+
 def _check_time(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     if timezone.is_naive(starts_at):
         raise BookingError("The start time must include a time zone.")
@@ -68,7 +97,9 @@ def _check_working_hours(therapist, starts_at: datetime, ends_at: datetime) -> N
     when = f"{local_display(starts_at)}–{timezone.localtime(ends_at, clinic_tz()):%H:%M}"
     if hours:
         raise BookingError(f"Outside {therapist.display_name}'s working hours: {when} is not within {hours}.")
-    raise BookingError(f"Outside {therapist.display_name}'s working hours: they are not working on {when[:15]}.")
+    raise BookingError(
+        f"Outside {therapist.display_name}'s working hours: they are not working on {local_day_display(day)}."
+    )
 
 
 def _room_for(appointment_type: AppointmentType, room):
@@ -161,6 +192,7 @@ def appointment_book(
     """Book an appointment, or raise BookingError / ConflictError saying exactly why not."""
     _check_therapist(therapist)
     _check_client(client)
+    _check_treatment_consent(client, appointment_type)
     ends_at = starts_at + timedelta(minutes=appointment_type.duration_minutes)
     _check_time(starts_at, ends_at, now)
     room = _room_for(appointment_type, room)
@@ -242,7 +274,11 @@ def appointment_cancel(*, appointment: Appointment, reason: str, now: datetime, 
 
 @transaction.atomic
 def appointment_mark(*, appointment: Appointment, status: str, now: datetime, changed_by=None) -> Appointment:
-    """Mark a booked appointment attended or a no-show (not before it has started)."""
+    """Mark a booked appointment attended or a no-show (not before it has started).
+
+    An attended (re)assessment schedules the next reassessment; what happened is on the returned
+    appointment's `follow_up` (a careplans ScheduleResult, with a `summary` for staff), else None.
+    """
     if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
         raise BookingError("An appointment can only be marked attended or no-show.")
     appointment = _locked(appointment)
@@ -252,8 +288,11 @@ def appointment_mark(*, appointment: Appointment, status: str, now: datetime, ch
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     _record(appointment, from_status=AppointmentStatus.BOOKED, now=now, by=changed_by)
+    appointment.follow_up = None
     if status == AppointmentStatus.ATTENDED and appointment.appointment_type.is_assessment:
-        assessment_attended.send(sender=Appointment, appointment=appointment, now=now)
+        # Care plans answer with what they scheduled (a ScheduleResult with a `summary`).
+        responses = assessment_attended.send(sender=Appointment, appointment=appointment, now=now)
+        appointment.follow_up = next((answer for _, answer in responses if answer is not None), None)
     return appointment
 
 
@@ -270,32 +309,40 @@ def _reminder_still_due(appointment: Appointment, now: datetime) -> bool:
         and bool(client.email)
         and client.archived_at is None
         and client.erased_at is None
+        and client_has_consent(client, ConsentPurpose.CONTACT_EMAIL)
     )
 
 
-def _reminder_message(appointment: Appointment, *, now: datetime) -> EmailMessage:
+def _reminder_email(appointment: Appointment, *, now: datetime):
     clinic = clinic_name()
-    when = local_display(appointment.starts_at)
-    body = (
-        f"Dear {appointment.client.first_name},\n\n"
-        f"This is a reminder of your {appointment.appointment_type.name.lower()} with "
-        f"{appointment.therapist.display_name} at {clinic} on {when} (clinic time).\n\n"
-        "If you cannot come, please let us know as soon as possible.\n\n"
-        f"{clinic}\n"
+    return email_queue(
+        to=appointment.client.email,
+        template="reminder",
+        purpose="reminder",
+        now=now,
+        context={
+            "first_name": appointment.client.first_name,
+            "appointment_type": appointment.appointment_type.name.lower(),
+            "therapist": appointment.therapist.display_name,
+            "when": local_display(appointment.starts_at),
+        },
+        attachments=[
+            {
+                "filename": "appointment.ics",
+                "content": appointment_ics(appointment=appointment, clinic_name=clinic, now=now).decode(),
+                "mimetype": "text/calendar",
+            }
+        ],
     )
-    message = EmailMessage(subject=f"Reminder: your appointment on {when}", body=body, to=[appointment.client.email])
-    message.attach(
-        "appointment.ics", appointment_ics(appointment=appointment, clinic_name=clinic, now=now), "text/calendar"
-    )
-    return message
 
 
-def reminder_send(*, appointment_id: int, now: datetime) -> Reminder | None:
-    """Send the reminder for one appointment's current start time, at most once.
+def reminder_queue(*, appointment_id: int, now: datetime) -> Reminder | None:
+    """Promise the reminder for one appointment's current start time, at most once.
 
-    The Reminder row is claimed (inserted under a unique constraint) and committed before the
-    email goes out, so a second or concurrent run finds the claim and sends nothing. Must not
-    be called inside a transaction. Returns the reminder, or None if this run did not send it.
+    The Reminder row (unique per appointment and start time) and its email row are written in
+    one transaction; the email is sent after the commit by the worker, and the background
+    sweeper sees it through if that worker dies. Returns the reminder, or None if this call did
+    not create it (already reminded, or no longer due).
     """
     with transaction.atomic():
         appointment = (
@@ -317,31 +364,19 @@ def reminder_send(*, appointment_id: int, now: datetime) -> Reminder | None:
                 )
         except IntegrityError:
             return None
-    try:
-        _reminder_message(appointment, now=now).send()
-    except Exception as exc:  # noqa: BLE001 - any mail failure is recorded for staff to see
-        logger.warning("Reminder for appointment #%s failed: %s", appointment_id, exc)
-        reminder.status, reminder.error = Reminder.Status.FAILED, str(exc)[:300]
-        reminder.save(update_fields=["status", "error"])
-        return reminder
-    reminder.status, reminder.sent_at = Reminder.Status.SENT, now
-    reminder.save(update_fields=["status", "sent_at"])
+        reminder.email = _reminder_email(appointment, now=now)
+        reminder.save(update_fields=["email"])
     return reminder
 
 
 def reminders_send_due(*, now: datetime) -> int:
-    """Email every client whose booked appointment is within ClinicSettings.reminder_hours_before.
-
-    Idempotent: run it as often as you like. Returns how many reminders this run sent.
-    """
+    """Queue a reminder email for every client whose booked appointment is within
+    ClinicSettings.reminder_hours_before. Idempotent: run it as often as you like (each
+    appointment commits on its own, so a run killed half-way loses nothing). Returns how many
+    reminders this run queued."""
     hours = clinic_settings().reminder_hours_before
     due = list(reminders_due(now=now, hours_before=hours).values_list("id", flat=True))
-    sent = 0
-    for appointment_id in due:
-        reminder = reminder_send(appointment_id=appointment_id, now=now)
-        if reminder is not None and reminder.status == Reminder.Status.SENT:
-            sent += 1
-    return sent
+    return sum(reminder_queue(appointment_id=appointment_id, now=now) is not None for appointment_id in due)
 
 
 # Availability, rooms and types (clinic admins) ----------------------------------------------

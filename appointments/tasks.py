@@ -10,5 +10,5 @@ from . import services
 
 @shared_task(name="appointments.tasks.send_due_reminders", ignore_result=True)
 def send_due_reminders() -> int:
-    """Beat job (every 15 minutes): email reminders for appointments coming up. Idempotent."""
+    """Beat job (every 15 minutes): queue reminder emails for appointments coming up. Idempotent."""
     return services.reminders_send_due(now=timezone.now())

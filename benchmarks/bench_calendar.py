@@ -85,6 +85,7 @@ def seed() -> None:
 
     if Appointment.objects.count() >= APPOINTMENTS:
         print(f"reusing {Appointment.objects.count():,} appointments (use --fresh to rebuild)")
+        ensure_consents()
         return
     started = time.perf_counter()
     rng = random.Random(20261125)
@@ -143,11 +144,30 @@ def seed() -> None:
                 )
             )
         Appointment.objects.bulk_create(rows, batch_size=5_000)
+        ensure_consents()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
         f"seeded {THERAPISTS} therapists, {CLIENTS:,} clients, {len(rows):,} appointments "
         f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def ensure_consents() -> None:
+    """Every bench client has consented to treatment and appointment emails, as after intake
+    (booking a treatment needs it; see README.md, "Consent")."""
+    from clients.models import Client, Consent, ConsentPurpose
+
+    if Consent.objects.filter(purpose=ConsentPurpose.TREATMENT).exists():
+        return
+    now = datetime.now(UTC)
+    Consent.objects.bulk_create(
+        [
+            Consent(client_id=client_id, purpose=purpose, granted=True, recorded_at=now, note="bench")
+            for client_id in Client.objects.values_list("id", flat=True)
+            for purpose in (ConsentPurpose.TREATMENT, ConsentPurpose.CONTACT_EMAIL)
+        ],
+        batch_size=5_000,
     )
 
 

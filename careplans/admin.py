@@ -13,7 +13,7 @@ class CarePlanAdmin(admin.ModelAdmin):
 
 @admin.register(SelfBookingInvite)
 class SelfBookingInviteAdmin(admin.ModelAdmin):
-    list_display = ("id", "client", "created_at", "expires_at", "emailed_at", "used_at", "appointment")
+    list_display = ("id", "client", "created_at", "expires_at", "email", "used_at", "appointment")
     # The token hash is never shown or edited; invites are made by staff from the plan page.
     exclude = ("token_hash",)
     readonly_fields = (
@@ -22,9 +22,10 @@ class SelfBookingInviteAdmin(admin.ModelAdmin):
         "offered_slots",
         "created_at",
         "expires_at",
-        "emailed_at",
+        "email",
         "used_at",
         "appointment",
+        "confirmation_email",
         "created_by",
     )
 

@@ -222,6 +222,11 @@ class InviteOutputSerializer(serializers.Serializer):
     plan_id = serializers.IntegerField()
     expires_at = serializers.DateTimeField()
     offered_slots = serializers.ListField(child=serializers.DictField())
+    email_status = serializers.ChoiceField(
+        source="email.status",
+        choices=["queued", "running", "done", "failed"],
+        help_text="The link's email: 'queued' until a worker has sent it ('done').",
+    )
 
 
 class SelfBookingInviteApi(APIView):
@@ -231,12 +236,8 @@ class SelfBookingInviteApi(APIView):
 
     @extend_schema(request=None, responses={201: InviteOutputSerializer})
     def post(self, request, plan_id):
-        from django.urls import reverse
-
-        from .tasks import send_self_booking_email
-
         plan = _plan(plan_id)
-        sent = services.self_booking_invite_create(plan=plan, now=timezone.now(), created_by=request.user)
-        link = request.build_absolute_uri(reverse("careplans:self-book", args=[sent.token]))
-        send_self_booking_email.delay_on_commit(sent.invite.pk, link)
+        sent = services.self_booking_invite_create(
+            plan=plan, site_url=request.build_absolute_uri("/"), now=timezone.now(), created_by=request.user
+        )
         return Response(InviteOutputSerializer(sent.invite).data, status=status.HTTP_201_CREATED)

@@ -19,7 +19,7 @@ def schedule_next_reassessment(sender, *, appointment, now, **kwargs):
     """An assessment or reassessment was attended: book (or recall) the next reassessment."""
     from .services import reassessment_schedule_next
 
-    reassessment_schedule_next(appointment=appointment, now=now)
+    return reassessment_schedule_next(appointment=appointment, now=now)
 
 
 class CareplansConfig(AppConfig):

@@ -81,7 +81,12 @@ class SelfBookingInvite(models.Model):
     offered_slots = models.JSONField(default=list)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    email = models.OneToOneField(
+        "core.OutboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="self_booking_invite"
+    )
+    confirmation_email = models.OneToOneField(
+        "core.OutboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="self_booking_confirmed"
+    )
     used_at = models.DateTimeField(null=True, blank=True)
     appointment = models.OneToOneField(
         "appointments.Appointment", null=True, blank=True, on_delete=models.SET_NULL, related_name="self_booking_invite"
@@ -103,3 +108,7 @@ class SelfBookingInvite(models.Model):
 
     def __str__(self):
         return f"Self-booking invite #{self.pk} for client #{self.client_id}"
+
+    @property
+    def emailed_at(self):
+        return self.email.finished_at if self.email_id and self.email.status == "done" else None

@@ -7,24 +7,27 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urljoin
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.selectors import THERAPIST_REQUIRED, UnknownTherapist, is_therapist, therapist_get
+from appointments.ics import appointment_ics
 from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType, BookedVia
 from appointments.selectors import free_slots
 from appointments.services import appointment_book
 from clients.models import ConsentPurpose
-from clients.selectors import client_is_bookable, client_not_bookable_reason
+from clients.selectors import client_has_consent, client_is_bookable, client_not_bookable_reason
 from clients.services import require_consent
 from core.clinic_time import clinic_tz, local_display
 from core.exceptions import ApplicationError, ConflictError
 from core.models import REASSESSMENT_WEEKS_MAX, REASSESSMENT_WEEKS_MIN
 from core.selectors import clinic_name, clinic_settings
+from core.services import email_queue
 
 from . import selectors
 from .models import CarePlan, CarePlanStatus, SelfBookingInvite
@@ -218,29 +221,53 @@ class ScheduleResult:
     appointment: Appointment | None = None
     due: date | None = None
     reason: str = ""
+    plan_created: bool = False
+
+    @property
+    def summary(self) -> str:
+        """What happened, for the member of staff who marked the visit attended."""
+        parts = ["A care plan was started."] if self.plan_created else []
+        if self.outcome in (Outcome.BOOKED_SAME_TIME, Outcome.BOOKED_NEARBY):
+            parts.append(
+                f"Next reassessment booked for {local_display(self.appointment.starts_at)} "
+                f"with {self.appointment.therapist.display_name}."
+            )
+        elif self.outcome in (Outcome.ALREADY_BOOKED, Outcome.ALREADY_SCHEDULED) and self.appointment is not None:
+            parts.append(f"Next reassessment already booked for {local_display(self.appointment.starts_at)}.")
+        elif self.outcome == Outcome.RECALL:
+            due = date_format(self.due, "D j M Y")
+            reason = self.reason.rstrip(".")
+            parts.append(
+                f"Next reassessment due {due}, not booked ({reason[:1].lower()}{reason[1:]}): "
+                "the client is on the recall list."
+            )
+        elif self.outcome == Outcome.NOT_SCHEDULED and self.reason:
+            parts.append(f"No reassessment was scheduled: {self.reason[0].lower()}{self.reason[1:]}")
+        return " ".join(parts)
 
 
-def _plan_for_visit(visit: Appointment) -> CarePlan | None:
-    """The client's ACTIVE plan (locked). An initial assessment with no plan at all (or only
-    discharged ones) starts a new ACTIVE plan led by the assessing therapist; a paused plan is
-    respected: nothing is created or scheduled until staff resume it."""
+def _plan_for_visit(visit: Appointment) -> tuple[CarePlan | None, bool]:
+    """The client's ACTIVE plan (locked) and whether it was created now. An initial assessment
+    with no plan at all (or only discharged ones) starts a new ACTIVE plan led by the assessing
+    therapist; a paused plan is respected: nothing is created or scheduled until staff resume it."""
     plans = CarePlan.objects.select_for_update().filter(client_id=visit.client_id)
     plan = plans.filter(status=CarePlanStatus.ACTIVE).first()
     if plan is not None or visit.appointment_type.kind != AppointmentKind.INITIAL_ASSESSMENT:
-        return plan
+        return plan, False
     if plans.filter(status=CarePlanStatus.PAUSED).exists():
-        return None
+        return None, False
     try:
         with transaction.atomic():
-            return CarePlan.objects.create(
+            created = CarePlan.objects.create(
                 client_id=visit.client_id,
                 therapist=visit.therapist,
                 start_date=visit.starts_at.astimezone(clinic_tz()).date(),
                 reassessment_interval_weeks=clinic_settings().reassessment_interval_weeks,
             )
+            return created, True
     except IntegrityError:
         # Another visit of the same client created it first.
-        return plans.filter(status=CarePlanStatus.ACTIVE).first()
+        return plans.filter(status=CarePlanStatus.ACTIVE).first(), False
 
 
 def _try_book(*, visit, rtype, starts_at, now) -> Appointment | None:
@@ -286,7 +313,7 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
         )
     if not client_is_bookable(visit.client):
         return ScheduleResult(Outcome.NOT_SCHEDULED, reason="The client is archived or erased.")
-    plan = _plan_for_visit(visit)
+    plan, created = _plan_for_visit(visit)
     if plan is None:
         return ScheduleResult(Outcome.NOT_SCHEDULED, reason="The client has no active care plan.")
     if plan.last_assessment_id == visit.id:
@@ -317,18 +344,31 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
     if upcoming is not None:
         # Staff already booked the next reassessment (e.g. at the desk before the visit was
         # marked): the client is not booked twice.
-        return ScheduleResult(Outcome.ALREADY_BOOKED, plan=plan, appointment=upcoming, due=due)
+        return ScheduleResult(Outcome.ALREADY_BOOKED, plan=plan, plan_created=created, appointment=upcoming, due=due)
 
     rtype = visit.appointment_type
     if rtype.kind != AppointmentKind.REASSESSMENT:
         rtype = selectors.reassessment_type()
     if rtype is None:
-        return ScheduleResult(Outcome.RECALL, plan=plan, due=due, reason="No reassessment appointment type exists.")
+        return ScheduleResult(
+            Outcome.RECALL, plan=plan, plan_created=created, due=due, reason="No reassessment appointment type exists."
+        )
+
+    if not client_has_consent(visit.client, ConsentPurpose.TREATMENT):
+        return ScheduleResult(
+            Outcome.RECALL,
+            plan=plan,
+            plan_created=created,
+            due=due,
+            reason="No current consent to assessment and treatment is recorded.",
+        )
 
     if target >= now:
         booked = _try_book(visit=visit, rtype=rtype, starts_at=target, now=now)
         if booked is not None:
-            return ScheduleResult(Outcome.BOOKED_SAME_TIME, plan=plan, appointment=booked, due=due)
+            return ScheduleResult(
+                Outcome.BOOKED_SAME_TIME, plan=plan, plan_created=created, appointment=booked, due=due
+            )
 
     window_start, window_end = selectors.reassessment_window(due)
     if window_end > now:
@@ -343,8 +383,12 @@ def reassessment_schedule_next(*, appointment, now: datetime) -> ScheduleResult:
         for slot in candidates[:5]:
             booked = _try_book(visit=visit, rtype=rtype, starts_at=slot.starts_at, now=now)
             if booked is not None:
-                return ScheduleResult(Outcome.BOOKED_NEARBY, plan=plan, appointment=booked, due=due)
-    return ScheduleResult(Outcome.RECALL, plan=plan, due=due, reason="No free slot near the due date.")
+                return ScheduleResult(
+                    Outcome.BOOKED_NEARBY, plan=plan, plan_created=created, appointment=booked, due=due
+                )
+    return ScheduleResult(
+        Outcome.RECALL, plan=plan, plan_created=created, due=due, reason="No free slot near the due date."
+    )
 
 
 # Recall list: one-click booking ------------------------------------------------------------
@@ -389,9 +433,11 @@ class SentInvite:
 
 
 @transaction.atomic
-def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None) -> SentInvite:
-    """Create a single-use link offering a few free reassessment slots. The caller emails it
-    (see self_booking_invite_send). Refuses without an email address or consent to email."""
+def self_booking_invite_create(*, plan: CarePlan, site_url: str, now: datetime, created_by=None) -> SentInvite:
+    """Create a single-use link offering a few free reassessment slots and queue its email (in
+    this transaction; the link is built here, so the raw token never goes through the broker).
+    `site_url` is where clients reach the site, e.g. "https://clinic.example/". Refuses without
+    an email address or consent to email."""
     plan = CarePlan.objects.select_for_update().select_related("client", "therapist").get(pk=plan.pk)
     client = plan.client
     if plan.status != CarePlanStatus.ACTIVE:
@@ -401,7 +447,7 @@ def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None
         raise CarePlanError(
             f"{client.full_name} has no email address on record: add one, or book the reassessment by phone."
         )
-    require_consent(client, ConsentPurpose.EMAIL_REPORTS)
+    require_consent(client, ConsentPurpose.CONTACT_EMAIL)
     already = selectors.future_reassessments(client=client, now=now).first()
     if already is not None:
         raise ConflictError(
@@ -426,34 +472,21 @@ def self_booking_invite_create(*, plan: CarePlan, now: datetime, created_by=None
         expires_at=now + timedelta(days=INVITE_VALID_DAYS),
         created_by=created_by,
     )
-    return SentInvite(invite=invite, token=token)
-
-
-def self_booking_email_send(*, invite_id: int, link: str, now: datetime) -> bool:
-    """Email the link once (the emailed_at update is the guard); False if already sent or unusable."""
-    invite = SelfBookingInvite.objects.select_related("client").filter(pk=invite_id).first()
-    if invite is None or invite.used_at is not None or invite.expires_at <= now:
-        return False
-    token = link.rstrip("/").rsplit("/", 1)[-1]
-    if selectors.token_hash(token) != invite.token_hash:
-        raise ValueError(f"The link does not belong to self-booking invite #{invite_id}.")
-    if not SelfBookingInvite.objects.filter(pk=invite.pk, emailed_at__isnull=True).update(emailed_at=now):
-        return False
-    clinic = clinic_name()
-    expires = date_format(timezone.localtime(invite.expires_at, clinic_tz()), "l j F Y, H:i")
-    body = (
-        f"Dear {invite.client.first_name},\n\n"
-        f"It is time to book your next reassessment at {clinic}. Choose a time that suits you here:\n\n"
-        f"{link}\n\n"
-        f"The link works once and until {expires}. If none of the times suit you, just reply or call us.\n\n"
-        f"{clinic}\n"
+    link = urljoin(site_url, reverse("careplans:self-book", args=[token]))
+    invite.email = email_queue(
+        to=client.email,
+        template="self_booking_invite",
+        purpose="self-booking link",
+        now=now,
+        context={
+            "first_name": client.first_name,
+            "link": link,
+            "expires": date_format(timezone.localtime(invite.expires_at, clinic_tz()), "l j F Y, H:i"),
+        },
+        contains_secret=True,
     )
-    try:
-        send_mail(f"Book your reassessment at {clinic}", body, None, [invite.client.email])
-    except Exception:
-        SelfBookingInvite.objects.filter(pk=invite.pk).update(emailed_at=None)  # let a retry send it
-        raise
-    return True
+    invite.save(update_fields=["email"])
+    return SentInvite(invite=invite, token=token)
 
 
 def _invite_refusal(invite: SelfBookingInvite, now: datetime) -> SelfBookingError | None:
@@ -511,5 +544,25 @@ def self_booking_book(*, token: str, slot_index, now: datetime) -> Appointment:
             )
         except ApplicationError:
             raise SlotTaken("Sorry, that time has just been taken. Please choose another.") from None
-        SelfBookingInvite.objects.filter(pk=invite.pk).update(appointment=appointment)
+        invite.appointment = appointment
+        invite.confirmation_email = email_queue(
+            to=invite.client.email,
+            template="self_booking_confirmation",
+            purpose="self-booking confirmation",
+            now=now,
+            context={
+                "first_name": invite.client.first_name,
+                "appointment_type": appointment.appointment_type.name.lower(),
+                "when": local_display(appointment.starts_at),
+            },
+            attachments=[
+                {
+                    "filename": "appointment.ics",
+                    "content": appointment_ics(appointment=appointment, clinic_name=clinic_name(), now=now)
+                    .decode(),
+                    "mimetype": "text/calendar",
+                }
+            ],
+        )
+        invite.save(update_fields=["appointment", "confirmation_email"])
     return appointment

@@ -14,13 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_get
+from core.clinic_time import local_day_display, local_display
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
 
 from . import selectors, services
 from .apps import RECALL_PERMS
 from .forms import CarePlanForm, RecallBookForm, SelfBookForm
-from .tasks import send_self_booking_email
 
 RECALLS_PER_PAGE = 20
 
@@ -63,7 +63,7 @@ def plan_create(request, client_id):
             form.add_error(None, exc.message)
         else:
             messages.success(
-                request, f"Care plan started; first reassessment due {plan.next_reassessment_due:%d %b %Y}."
+                request, f"Care plan started; first reassessment due {local_day_display(plan.next_reassessment_due)}."
             )
             return redirect("careplans:detail", plan_id=plan.pk)
     return render(request, "careplans/plan_form.html", {"form": form, "client": client, "title": "New care plan"})
@@ -129,12 +129,12 @@ def plan_invite(request, plan_id):
     """Email the client a single-use link to pick a reassessment slot."""
     plan = _plan_or_404(plan_id)
     try:
-        sent = services.self_booking_invite_create(plan=plan, now=timezone.now(), created_by=request.user)
+        sent = services.self_booking_invite_create(
+            plan=plan, site_url=request.build_absolute_uri("/"), now=timezone.now(), created_by=request.user
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        link = request.build_absolute_uri(reverse("careplans:self-book", args=[sent.token]))
-        send_self_booking_email.delay_on_commit(sent.invite.pk, link)
         messages.success(
             request,
             f"A booking link offering {len(sent.invite.offered_slots)} times is being emailed to {plan.client.full_name}.",
@@ -186,10 +186,9 @@ def recall_book(request, plan_id):
     except ApplicationError as exc:
         messages.error(request, f"{plan.client.full_name}: {exc.message}")
     else:
-        when = timezone.localtime(appointment.starts_at)
         messages.success(
             request,
-            f"Reassessment booked for {plan.client.full_name} on {when:%a %d %b %Y at %H:%M} "
+            f"Reassessment booked for {plan.client.full_name} on {local_display(appointment.starts_at)} "
             f"with {appointment.therapist.display_name}.",
         )
     return redirect(_next_or(request, reverse("careplans:recalls")))

@@ -57,6 +57,7 @@ class ClientInputSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "pain_score": {"error_messages": {"max_value": "Pain score must be from 0 to 10.",
                                               "min_value": "Pain score must be from 0 to 10."}},
+            "weekly_distance_km": {"error_messages": {"min_value": "Weekly distance cannot be negative."}},
         }
 
 

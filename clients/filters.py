@@ -63,9 +63,10 @@ def search_clients(queryset: QuerySet[Client], search: str) -> QuerySet[Client]:
     return queryset
 
 
-def current_consent_subquery(purpose: str):
-    """The `granted` flag of the client's latest consent row for `purpose` (None if never asked)."""
-    latest = Consent.objects.filter(client=OuterRef("pk"), purpose=purpose).order_by("-recorded_at", "-id")
+def current_consent_subquery(purpose: str, client_ref: str = "pk"):
+    """The `granted` flag of the client's latest consent row for `purpose` (None if never asked);
+    `client_ref` names the outer query's client id (e.g. "client_id" for appointments)."""
+    latest = Consent.objects.filter(client=OuterRef(client_ref), purpose=purpose).order_by("-recorded_at", "-id")
     return Subquery(latest.values("granted")[:1])
 
 

@@ -68,6 +68,33 @@ class ConsentForm(forms.Form):
         return self.cleaned_data["decision"] == "yes"
 
 
+class IntakeConsentForm(forms.Form):
+    """The consent section of the new-client form: one decision per purpose, recorded with the
+    client (a purpose left at "not asked yet" records nothing)."""
+
+    DECISIONS = (("", "Not asked yet"), ("yes", "Given"), ("no", "Refused"))
+
+    note = forms.CharField(
+        max_length=300, required=False, label="How consent was taken", help_text="e.g. 'signed paper form', 'by phone'"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="consent", **kwargs)
+        for purpose, label in ConsentPurpose.choices:
+            self.fields[purpose] = forms.ChoiceField(
+                choices=self.DECISIONS, required=False, initial="", label=label, widget=forms.RadioSelect
+            )
+        self.order_fields([*ConsentPurpose.values, "note"])
+
+    @property
+    def decision_fields(self):
+        return [self[purpose] for purpose in ConsentPurpose.values]
+
+    def decisions(self) -> dict[str, bool]:
+        """{purpose: granted} for the purposes that were asked."""
+        return {p: self.cleaned_data[p] == "yes" for p in ConsentPurpose.values if self.cleaned_data.get(p)}
+
+
 class EraseForm(forms.Form):
     confirmation = forms.CharField(
         max_length=250, label="Type the client's full name to confirm", widget=forms.TextInput(attrs={"autocomplete": "off"})

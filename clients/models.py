@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -39,7 +39,13 @@ class Client(TimeStampedModel):
     preferred_channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
 
     # Running background
-    weekly_distance_km = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    weekly_distance_km = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message="Weekly distance cannot be negative.")],
+    )
     goal_race = models.CharField(max_length=200, blank=True)
 
     # Clinical intake (therapists only)
@@ -76,6 +82,12 @@ class Client(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(pain_score__isnull=True) | models.Q(pain_score__lte=10),
                 name="client_pain_score_0_10",
+                violation_error_message="Pain score must be from 0 to 10.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekly_distance_km__isnull=True) | models.Q(weekly_distance_km__gte=0),
+                name="client_weekly_distance_not_negative",
+                violation_error_message="Weekly distance cannot be negative.",
             ),
         ]
         indexes = [
@@ -111,9 +123,12 @@ CLINICAL_FIELDS = (
 
 
 class ConsentPurpose(models.TextChoices):
+    """What a client can consent to; the rule for each is in README.md ("Consent")."""
+
     TREATMENT = "TREATMENT", "Assessment and treatment"
     VIDEO = "VIDEO", "Video recording and storage"
     EMAIL_REPORTS = "EMAIL_REPORTS", "Reports by email"
+    CONTACT_EMAIL = "CONTACT_EMAIL", "Appointment emails (reminders, booking links)"
 
 
 class Consent(models.Model):

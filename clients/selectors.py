@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from core.exceptions import NotFoundError
 
-from .filters import ClientFilter
+from .filters import ClientFilter, current_consent_subquery
 from .models import Client, ClientDataEvent, Consent, ConsentPurpose
 from .timeline import TIMELINE_LIMIT, client_timeline
 
@@ -61,6 +61,15 @@ def bookable_client_list() -> QuerySet[Client]:
     )
 
 
+def bookable_client_search(*, query: str, limit: int = 20) -> list[Client]:
+    """Up to `limit` bookable clients matching a search by name, phone, email or date of birth
+    (the client list's search), for the booking form's client picker."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    return list(client_list(filters={"q": query}).order_by("last_name", "first_name", "id")[:limit])
+
+
 def client_probable_duplicates(*, first_name: str, last_name: str, date_of_birth, exclude_id=None) -> QuerySet[Client]:
     """Other live clients with the same name (any case) and date of birth."""
     if not date_of_birth:
@@ -87,6 +96,14 @@ def client_has_consent(client: Client, purpose: str) -> bool:
         raise ValueError(f"Unknown consent purpose {purpose!r}")
     current = consent_current(client, purpose)
     return bool(current and current.granted)
+
+
+def consent_granted_expression(purpose: str, client_ref: str = "pk"):
+    """For querysets: True where the client's current consent for `purpose` is a grant, e.g.
+    `Appointment.objects.alias(ok=consent_granted_expression(CONTACT_EMAIL, "client_id")).filter(ok=True)`."""
+    if purpose not in ConsentPurpose.values:
+        raise ValueError(f"Unknown consent purpose {purpose!r}")
+    return current_consent_subquery(purpose, client_ref)
 
 
 def consent_summary(client: Client) -> list[dict]:

@@ -33,6 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from core.exceptions import ApplicationError, ConflictError
+from core.services import emails_forget_recipient
 
 from .models import CLINICAL_FIELDS, Client, ClientDataEvent, Consent, ConsentPurpose, DataEventAction
 from .selectors import client_has_consent, client_not_bookable_reason, client_probable_duplicates
@@ -97,12 +98,13 @@ def require_consent(client: Client, purpose: str) -> None:
     """Refuse (ConsentMissing) unless the client's current consent for `purpose` is a grant.
 
     Nothing is recorded or emailed without the matching consent: gait uploads call this with
-    ConsentPurpose.VIDEO, report emails with ConsentPurpose.EMAIL_REPORTS.
+    ConsentPurpose.VIDEO, report emails with ConsentPurpose.EMAIL_REPORTS, self-booking links
+    with ConsentPurpose.CONTACT_EMAIL (the rule per purpose is in README.md, "Consent").
     """
     if not client_has_consent(client, purpose):
         label = ConsentPurpose(purpose).label.lower()
         raise ConsentMissing(
-            f"There is no current consent for {label} for this client. "
+            f"{client.full_name} has no current consent for {label}: record it on the client page first. "
             "Nothing is recorded or emailed without the matching consent.",
             extra={"purpose": purpose, "client_id": client.pk},
         )
@@ -161,15 +163,31 @@ def _refuse_duplicates(client: Client) -> None:
 
 
 @transaction.atomic
-def client_create(*, created_by, today: date, allow_duplicate: bool = False, **fields) -> Client:
-    """Create a client. Raises ValidationError (field errors) or ProbableDuplicate (same name and
-    date of birth as an existing client, unless allow_duplicate)."""
+def client_create(
+    *,
+    created_by,
+    today: date,
+    allow_duplicate: bool = False,
+    consents: dict[str, bool] | None = None,
+    consent_note: str = "",
+    now: datetime | None = None,
+    **fields,
+) -> Client:
+    """Create a client, with the consent decisions taken at intake ({purpose: granted}) recorded
+    in the same transaction (`now` is their time). Raises ValidationError (field errors) or
+    ProbableDuplicate (same name and date of birth as an existing client, unless allow_duplicate)."""
     _check_fields(fields, created_by)
+    if consents and now is None:
+        raise TypeError("Give `now` to record consents.")
     client = Client(**fields, created_by=created_by)
     _clean(client, today=today)
     if not allow_duplicate:
         _refuse_duplicates(client)
     client.save()
+    for purpose, granted in (consents or {}).items():
+        consent_record(
+            client=client, purpose=purpose, granted=granted, recorded_by=created_by, now=now, note=consent_note
+        )
     return client
 
 
@@ -374,6 +392,7 @@ def client_erase(*, client: Client, erased_by, now: datetime, confirmation: str)
         if updates:
             type(row)._base_manager.filter(pk=row.pk).update(**updates)
     Consent.objects.filter(client=client).update(note="")
+    emails_forget_recipient(address=client.email, now=now)
 
     for field, field_file in _file_fields(client):
         files.append((field_file.storage, field_file.name))

@@ -16,7 +16,7 @@ from core.exceptions import ApplicationError, NotFoundError
 
 from . import selectors, services
 from .filters import ClientFilter
-from .forms import ClientForm, ConsentForm, EraseForm
+from .forms import ClientForm, ConsentForm, EraseForm, IntakeConsentForm
 
 
 def _client_or_404(client_id):
@@ -62,12 +62,17 @@ def client_detail(request, client_id):
 def client_create(request):
     clinical = request.user.has_perm("clients.view_clinical")
     form = ClientForm(request.POST or None, clinical=clinical)
-    if request.method == "POST" and form.is_valid():
+    consent_form = IntakeConsentForm(request.POST or None) if request.user.has_perm("clients.add_consent") else None
+    if request.method == "POST" and form.is_valid() and (consent_form is None or consent_form.is_valid()):
+        now = timezone.now()
         try:
             client = services.client_create(
                 created_by=request.user,
-                today=timezone.localdate(),
+                today=timezone.localdate(now),
                 allow_duplicate=form.cleaned_data["allow_duplicate"],
+                consents=consent_form.decisions() if consent_form else None,
+                consent_note=consent_form.cleaned_data["note"] if consent_form else "",
+                now=now,
                 **form.record_data(),
             )
         except ValidationError as exc:
@@ -78,7 +83,9 @@ def client_create(request):
         else:
             messages.success(request, f"{client.full_name} was added.")
             return redirect("clients:detail", client_id=client.pk)
-    return render(request, "clients/client_form.html", {"form": form, "title": "New client"})
+    return render(
+        request, "clients/client_form.html", {"form": form, "consent_form": consent_form, "title": "New client"}
+    )
 
 
 @staff_permission_required("clients.change_client")

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,8 +110,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, cache and Celery ------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, ("redis", "rediss"))
 
+# Redis down must degrade, never break: the cache (and so the API's rate limits) falls back to
+# per-process memory while Redis is unreachable (core/cache.py); sessions and login lockouts
+# live in the database. Short timeouts keep a dead Redis from stalling requests.
+REDIS_TIMEOUT_SECONDS = 0.5
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -127,12 +137,11 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-        # Publishing gives up at once when Redis is down (see CELERY_BROKER_CONNECTION_TIMEOUT).
-        "socket_connect_timeout": 1,
-        "max_retries": 0,
-        "interval_start": 0,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
     }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
 else:
     # No server needed: kombu's filesystem transport passes messages through folders, so
     # `make run` still has a real worker process consuming real messages.
@@ -149,6 +158,13 @@ else:
     for _folder in ("broker", "processed", "results", "control"):
         (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 
+# Publishing a task never holds a request up for more than about a second when the broker is
+# down: the job's row is already in the database and the sweeper sends it later (core/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The worker itself keeps retrying its broker connection for ever (it is the web that must not wait).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -158,16 +174,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Lets two deployments (or test runs) share one Redis without taking each other's jobs.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
 # Video analyses have a queue (and, in compose, a worker) of their own; the sweeper that re-sends
 # lost ones stays on the default queue, so it never waits behind a long analysis.
 CELERY_TASK_ROUTES = {"gait.tasks.analyse_video_task": {"queue": "gait"}}
-# A request that commits an upload must not hang when the broker is down: give up publishing
-# after about a second; the row stays queued and the gait sweeper sends it later.
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/London")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "sweep-background-jobs": {
+        "task": "core.tasks.sweep_background_jobs",
+        "schedule": 60.0,
+    },
     "appointment-reminders": {
         "task": "appointments.tasks.send_due_reminders",
         "schedule": crontab(minute="*/15"),
@@ -302,7 +320,19 @@ GAIT_REQUEUE_AFTER_SECONDS = env_int("GAIT_REQUEUE_AFTER_SECONDS", 120)
 # Production: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend and ANYMAIL_* keys.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = Path(env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail")))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Well under OutboundEmail.lease, so that a slow send is never taken over by a second worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stridewell <no-reply@localhost>")
+# Emails say "reply to this email" only when replies go somewhere; otherwise they give the
+# clinic's phone number and address.
+EMAIL_REPLY_TO = env.str("EMAIL_REPLY_TO", default="")
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="")
+CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {key[len("ANYMAIL_") :]: value for key, value in env.ENVIRON.items() if key.startswith("ANYMAIL_")}
 

@@ -6,6 +6,7 @@ extra keys the domain error carries (e.g. the id of a clashing appointment).
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -33,7 +34,8 @@ def _field_errors(detail) -> dict:
 def _first_message(errors: dict) -> str:
     for field, messages in errors.items():
         if messages:
-            return messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
+            # Errors about the whole object (Django's "__all__") read as they are, without a key.
+            return messages[0] if field in ("non_field_errors", NON_FIELD_ERRORS) else f"{field}: {messages[0]}"
     return "Invalid input."
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,3 +17,8 @@ def clinic_tz() -> ZoneInfo:
 def local_display(moment: datetime) -> str:
     """An instant as clinic wall-clock time for messages, e.g. 'Tue 3 Nov 2026 10:00'."""
     return date_format(timezone.localtime(moment, clinic_tz()), "D j M Y H:i")
+
+
+def local_day_display(day: date) -> str:
+    """A date the way every page and message shows it, e.g. 'Tue 3 Nov 2026'."""
+    return date_format(day, "D j M Y")

@@ -1,3 +1,8 @@
+from pathlib import Path
+
+from whitenoise.middleware import WhiteNoiseMiddleware
+
+
 class PermissionsPolicyMiddleware:
     """Switch off browser features the app never uses (camera access is via file upload)."""
 
@@ -10,3 +15,16 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, without its start-up warning when `collectstatic` has not run.
+
+    Without the manifest (development, tests) the finders serve static/ directly, so a missing
+    STATIC_ROOT is expected, not a problem worth a warning on every start.
+    """
+
+    def add_files(self, root, prefix=None):
+        if self.use_finders and not Path(root).is_dir():
+            return
+        super().add_files(root, prefix)

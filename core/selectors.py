@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
-from .models import ClinicSettings
+from .models import ClinicSettings, Heartbeat, JobStatus, OutboundEmail
 
 
 def clinic_settings() -> ClinicSettings:
@@ -38,3 +40,77 @@ def register_today_section(section) -> None:
 def today_overview(*, user, today: date) -> list[dict]:
     sections = (section(user, today) for section in _today_sections)
     return [section for section in sections if section]
+
+
+# Health ------------------------------------------------------------------------------------
+# The worker stamps its heartbeat every minute (core.tasks.sweep_background_jobs).
+WORKER_SILENT_AFTER = timedelta(minutes=3)
+# Without these, requests fail: the health check answers 503. The others only delay background work.
+REQUEST_PATH_NEEDS = ("database", "storage")
+
+
+def _broker_check() -> tuple[str, str]:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        return ("ok", "") if os.access(folder, os.W_OK) else ("down", "broker folder is not writable")
+    import redis
+
+    timeout = settings.REDIS_TIMEOUT_SECONDS
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return "down", "broker unreachable"
+    finally:
+        client.close()
+    return "ok", ""
+
+
+def _storage_check() -> tuple[str, str]:
+    root = Path(settings.MEDIA_ROOT)
+    return ("ok", "") if root.is_dir() and os.access(root, os.W_OK) else ("down", "media storage is not writable")
+
+
+def _worker_check(now: datetime) -> tuple[str, str]:
+    beat = Heartbeat.objects.filter(name="worker").first()
+    if beat is None:
+        return "down", "no worker heartbeat yet"
+    if now - beat.at > WORKER_SILENT_AFTER:
+        return "down", f"no worker heartbeat for {int((now - beat.at).total_seconds() // 60)} min"
+    return "ok", ""
+
+
+def health_report(*, now: datetime) -> dict:
+    """Each dependency's state, for load balancers and the compose health check.
+
+    "down" when the request path cannot work (database or storage), "degraded" when only
+    background work is held up (broker or worker: their jobs wait in the database), else "ok".
+    Reveals no versions, hosts or engines.
+    """
+    checks: dict[str, dict] = {}
+    try:
+        database_check()
+        checks["database"] = {"status": "ok"}
+    except Exception:  # noqa: BLE001 - any database failure means the same thing here
+        checks["database"] = {"status": "down", "detail": "database unreachable"}
+    for name, check in (("broker", _broker_check), ("storage", _storage_check)):
+        state, detail = check()
+        checks[name] = {"status": state, **({"detail": detail} if detail else {})}
+    if checks["database"]["status"] == "ok":
+        state, detail = _worker_check(now)
+        checks["worker"] = {"status": state, **({"detail": detail} if detail else {})}
+        checks["email_queue"] = {
+            "status": "ok",
+            "queued": OutboundEmail.objects.filter(status=JobStatus.QUEUED).count(),
+            "failed": OutboundEmail.objects.filter(status=JobStatus.FAILED).count(),
+        }
+    else:
+        checks["worker"] = {"status": "unknown", "detail": "needs the database"}
+    if any(checks[name]["status"] != "ok" for name in REQUEST_PATH_NEEDS):
+        status = "down"
+    elif any(check["status"] != "ok" for check in checks.values()):
+        status = "degraded"
+    else:
+        status = "ok"
+    return {"status": status, "checks": checks}

@@ -5,14 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .media import can_view_media
-from .selectors import database_check, today_overview
+from .selectors import health_report, today_overview
 
 
 @login_required
@@ -34,21 +33,27 @@ def protected_media(request, path: str):
     if root not in full_path.parents:
         raise Http404("No such file.")
     if not can_view_media(request.user, full_path.relative_to(root).as_posix()):
-        raise PermissionDenied
+        # Answered here, not raised: a refusal is expected, and a raised PermissionDenied is
+        # logged with a full traceback.
+        return permission_denied(request, None)
     if not full_path.is_file():
         raise Http404("No such file.")
     content_type, _ = mimetypes.guess_type(full_path.name)
-    response = FileResponse(open(full_path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-                             content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        open(full_path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        content_type=content_type or "application/octet-stream",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @require_GET
 def healthz(request):
-    """For load balancers and compose health checks: the app answers and its database does."""
-    database_check()
-    return JsonResponse({"status": "ok"})
+    """For load balancers and compose health checks: 503 when requests cannot be served."""
+    report = health_report(now=timezone.now())
+    response = JsonResponse(report, status=503 if report["status"] == "down" else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def page_not_found(request, exception):

@@ -76,7 +76,7 @@ def test_back_to_back_and_cancelled_slots_are_free(theo, treatment):
             at(2026, 11, 3, 16, 45),
             "Outside Theo Hart's working hours: Tue 3 Nov 2026 16:45–17:15 is not within 09:00–17:00.",
         ),
-        (at(2026, 11, 7, 10), "Outside Theo Hart's working hours: they are not working on Sat 7 Nov 2026"),
+        (at(2026, 11, 7, 10), "Outside Theo Hart's working hours: they are not working on Sat 7 Nov 2026."),
         (at(2026, 11, 1, 10), "Sun 1 Nov 2026 10:00 is in the past."),
     ],
 )

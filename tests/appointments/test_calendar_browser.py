@@ -39,9 +39,10 @@ def test_receptionist_books_from_the_week_calendar(page, login, live_server):
     assert page.input_value("#id_date") == wednesday.isoformat()
     assert page.input_value("#id_time") == "10:00"
     assert page.locator("#id_therapist").input_value() == str(theo.id)
-    page.select_option("#id_client", label=page.locator("#id_client option", has_text="Booker").first.inner_text())
+    page.fill("#id_client_search", "Booker")
+    page.get_by_role("button", name="Booker, Bea").click()
     page.select_option("#id_appointment_type", str(treatment.id))
-    page.get_by_role("button", name="Book").click()
+    page.get_by_role("button", name="Book", exact=True).click()
     page.wait_for_url(f"**/appointments/?date={wednesday.isoformat()}&therapist={theo.id}")
     assert "Booked Bea Booker" in page.locator(".messages").inner_text()
     booked = page.locator(f'.cal-col[data-date="{wednesday.isoformat()}"] a.appt')

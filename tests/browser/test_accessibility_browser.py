@@ -42,7 +42,7 @@ def clinic():
         client=ada, therapist=theo, start_date=today - timedelta(weeks=7),
         reassessment_interval_weeks=6, next_reassessment_due=today - timedelta(days=7),
     )
-    invite = self_booking_invite_create(plan=plan, now=now)
+    invite = self_booking_invite_create(plan=plan, site_url="http://testserver/", now=now)
     treatment = types["TREATMENT"]
     starts_at = timezone.make_aware(
         timezone.datetime.combine(today + timedelta(days=2), time(11)), clinic_tz()

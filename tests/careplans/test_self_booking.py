@@ -28,7 +28,7 @@ def frozen():
 @pytest.fixture
 def plan(theo, plan_for):
     client = ClientFactory(first_name="Robin", last_name="Quartermaine", email="robin@example.com")
-    consent_record(client=client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None, now=NOW)
+    consent_record(client=client, purpose=ConsentPurpose.CONTACT_EMAIL, granted=True, recorded_by=None, now=NOW)
     return plan_for(client, theo, due=date(2026, 12, 1), goal="Reduce left knee valgus before the marathon")
 
 
@@ -129,23 +129,23 @@ def test_slot_taken_meanwhile_offers_the_remaining_ones_and_saves_nothing(
 
 @pytest.mark.django_db
 def test_not_sent_without_consent_or_email_or_active_plan(client, receptionist, plan, frozen, mailoutbox):
-    consent_record(client=plan.client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=False, recorded_by=None, now=NOW)
-    with pytest.raises(ConsentMissing, match="no current consent for reports by email"):
-        self_booking_invite_create(plan=plan, now=NOW)
+    consent_record(client=plan.client, purpose=ConsentPurpose.CONTACT_EMAIL, granted=False, recorded_by=None, now=NOW)
+    with pytest.raises(ConsentMissing, match="no current consent for appointment emails"):
+        self_booking_invite_create(plan=plan, site_url="https://clinic.example/", now=NOW)
     client.force_login(receptionist)
     response = client.post(reverse("careplans:invite", args=[plan.pk]), follow=True)
     assert "no current consent" in response.content.decode()
 
     other = ClientFactory(email="")
-    consent_record(client=other, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None, now=NOW)
+    consent_record(client=other, purpose=ConsentPurpose.CONTACT_EMAIL, granted=True, recorded_by=None, now=NOW)
     plan.client = other
     plan.save()
     with pytest.raises(CarePlanError, match="has no email address on record"):
-        self_booking_invite_create(plan=plan, now=NOW)
+        self_booking_invite_create(plan=plan, site_url="https://clinic.example/", now=NOW)
     plan.status, plan.paused_at = CarePlanStatus.PAUSED, NOW
     plan.save()
     with pytest.raises(CarePlanError, match="is paused"):
-        self_booking_invite_create(plan=plan, now=NOW)
+        self_booking_invite_create(plan=plan, site_url="https://clinic.example/", now=NOW)
     assert not SelfBookingInvite.objects.exists() and not mailoutbox
 
 
@@ -159,12 +159,56 @@ def test_link_for_a_discharged_plan_no_longer_books(client, sent_link, plan, fro
 
 
 @pytest.mark.django_db
-def test_email_task_sends_once(sent_link, mailoutbox, frozen):
-    from careplans.tasks import send_self_booking_email
+def test_email_task_sends_once_and_forgets_the_link(sent_link, mailoutbox, frozen):
+    from core.tasks import send_email
 
     invite = SelfBookingInvite.objects.get()
-    assert send_self_booking_email(invite.pk, "http://testserver" + sent_link) is False
+    assert send_email(invite.email_id) is False
     assert len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == invite.email.message_id
+    # The single-use link lived in the database only until it was sent.
+    assert invite.email.text_body == "" and invite.email.html_body == ""
+    assert invite.email.get_status_display() == "Sent"
+
+
+@pytest.mark.django_db
+def test_email_wording_follows_the_reply_to_configuration(plan, frozen, mailoutbox, settings):
+    from tests.emails import deliver_queued_emails
+
+    settings.CLINIC_PHONE, settings.CLINIC_EMAIL = "020 7946 0000", "desk@clinic.example"
+    self_booking_invite_create(plan=plan, site_url="https://clinic.example/", now=NOW)
+    deliver_queued_emails(now=NOW)
+    body = mailoutbox[0].body
+    assert "reply" not in body and "call us on 020 7946 0000 or email desk@clinic.example" in body
+    assert mailoutbox[0].reply_to == []
+    assert re.search(r"https://clinic\.example/care/book/[^/\s]+/", body)
+    html = mailoutbox[0].alternatives[0].content
+    assert 'href="tel:02079460000"' in html and 'href="https://clinic.example/care/book/' in html
+
+    SelfBookingInvite.objects.all().delete()
+    settings.EMAIL_REPLY_TO = "Stridewell Desk <desk@clinic.example>"
+    self_booking_invite_create(plan=plan, site_url="https://clinic.example/", now=NOW)
+    deliver_queued_emails(now=NOW)
+    assert "please reply to this email" in mailoutbox[1].body
+    assert mailoutbox[1].reply_to == ["Stridewell Desk <desk@clinic.example>"]
+
+
+@pytest.mark.django_db
+def test_booking_through_the_link_emails_a_confirmation_with_an_ics(client, sent_link, plan, frozen, mailoutbox):
+    from icalendar import Calendar
+
+    from tests.emails import deliver_queued_emails
+
+    client.post(sent_link, {"slot": 1})
+    assert deliver_queued_emails(now=NOW) == 1
+    confirmation = mailoutbox[-1]
+    assert confirmation.to == ["robin@example.com"]
+    assert confirmation.subject == "Booked: your reassessment on Tue 8 Dec 2026 09:00"
+    assert "Dear Robin" in confirmation.body and "Quartermaine" not in confirmation.body
+    (name, content, mimetype) = confirmation.attachments[0]
+    assert (name, mimetype) == ("appointment.ics", "text/calendar")
+    assert Calendar.from_ical(content).walk("VEVENT")[0].decoded("dtstart") == at(2026, 12, 8, 9)
+    assert SelfBookingInvite.objects.get().confirmation_email.status == "done"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -180,7 +224,7 @@ def test_two_simultaneous_uses_of_one_link_book_once(weekday_hours, types):
 
     theo = weekday_hours(TherapistFactory())
     client = ClientFactory(email="a@example.com")
-    consent_record(client=client, purpose=ConsentPurpose.EMAIL_REPORTS, granted=True, recorded_by=None, now=NOW)
+    consent_record(client=client, purpose=ConsentPurpose.CONTACT_EMAIL, granted=True, recorded_by=None, now=NOW)
     plan = CarePlan.objects.create(
         client=client,
         therapist=theo,
@@ -188,7 +232,7 @@ def test_two_simultaneous_uses_of_one_link_book_once(weekday_hours, types):
         reassessment_interval_weeks=6,
         next_reassessment_due=date(2026, 12, 1),
     )
-    token = self_booking_invite_create(plan=plan, now=NOW).token
+    token = self_booking_invite_create(plan=plan, site_url="https://clinic.example/", now=NOW).token
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -219,7 +263,8 @@ def test_api_sends_a_link_without_exposing_the_token(
         response = api_as(receptionist).post(f"/api/care-plans/{plan.pk}/self-booking-invites/")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert set(body) == {"id", "plan_id", "expires_at", "offered_slots"} and len(body["offered_slots"]) == 3
+    assert set(body) == {"id", "plan_id", "expires_at", "offered_slots", "email_status"}
+    assert len(body["offered_slots"]) == 3 and body["email_status"] == "queued"
     token = re.search(r"/care/book/([^/\s]+)/", mailoutbox[0].body).group(1)
     assert token not in response.content.decode()
     plan.client.email = ""

@@ -21,7 +21,7 @@ def ada():
     return ClientFactory(
         first_name="Ada", last_name="Lovelace", date_of_birth=date(1988, 4, 12), alerts="Latex allergy",
         presenting_complaint="COMPLAINT-7781", pain_region="foot", pain_location_detail="DETAIL-7781",
-        injury_history="HISTORY-7781", pain_score=7,
+        injury_history="HISTORY-7781", pain_score=7, consents={},
     )
 
 
@@ -163,7 +163,7 @@ def test_consents_api_keeps_history(api_as, receptionist, ada):
     api.post(url, {"purpose": "EMAIL_REPORTS", "granted": False}, format="json")
     body = api.get(url).json()
     current = {row["purpose"]: row["granted"] for row in body["current"]}
-    assert current == {"TREATMENT": None, "VIDEO": None, "EMAIL_REPORTS": False}
+    assert current == {"TREATMENT": None, "VIDEO": None, "EMAIL_REPORTS": False, "CONTACT_EMAIL": None}
     assert [row["granted"] for row in body["history"]] == [False, True]
     bad = api.post(url, {"purpose": "MARKETING", "granted": True}, format="json")
     assert bad.status_code == 400 and "purpose" in bad.json()["errors"]

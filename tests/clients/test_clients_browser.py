@@ -15,7 +15,7 @@ from tests.factories import ClientFactory, ReceptionistFactory
 def test_receptionist_searches_for_a_client_and_records_consent(page, login, live_server):
     receptionist = ReceptionistFactory(first_name="Rita")
     ada = ClientFactory(first_name="Ada", last_name="Lovelace", date_of_birth=date(1988, 4, 12),
-                        presenting_complaint="COMPLAINT-7781")
+                        presenting_complaint="COMPLAINT-7781", consents={})
     ClientFactory(first_name="Alan", last_name="Turing", date_of_birth=date(1988, 12, 4))
 
     login(receptionist)

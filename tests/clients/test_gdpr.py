@@ -38,7 +38,7 @@ def ada(therapist):
         presenting_complaint="Pain on top of the foot", pain_region="foot (dorsum)", pain_side="LEFT",
         pain_location_detail="top of left foot, lateral three toes", pain_score=6,
         injury_history="Stress fracture 2019", referral_source="Dr Babbage", alerts="Latex allergy",
-        weekly_distance_km=40,
+        weekly_distance_km=40, consents={},
     )
     consent_record(client=client, purpose=ConsentPurpose.VIDEO, granted=True, recorded_by=therapist, now=NOW,
                    note="Signed by Ada Lovelace")

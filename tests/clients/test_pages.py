@@ -20,7 +20,7 @@ def intake_client():
     return ClientFactory(
         first_name="Ada", last_name="Lovelace", date_of_birth=date(1988, 4, 12), alerts="Latex allergy",
         presenting_complaint="COMPLAINT-7781", pain_region="REGION-7781", pain_location_detail="DETAIL-7781",
-        injury_history="HISTORY-7781", pain_score=7, pain_side="LEFT",
+        injury_history="HISTORY-7781", pain_score=7, pain_side="LEFT", consents={},
     )
 
 

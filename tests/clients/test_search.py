@@ -84,7 +84,9 @@ def test_filters(people, receptionist):
     # Grace withdrew: only the latest decision counts.
     assert names({"has_consent": "VIDEO"}) == ["Ada"]
     assert names({"has_consent": "EMAIL_REPORTS"}) == ["Alan"]
-    assert names({"has_consent": "TREATMENT"}) == []
+    consent_record(client=people["alan"], purpose=ConsentPurpose.TREATMENT, granted=False,
+                   recorded_by=receptionist, now=people["alan"].created_at + timedelta(minutes=1))
+    assert names({"has_consent": "TREATMENT"}) == ["Ada", "Grace"]  # the factory's intake consent
 
 
 def test_archived_clients_are_hidden_unless_asked_for(people):

@@ -43,3 +43,12 @@ def test_files_outside_registered_folders_are_never_served(client, therapist, se
     client.force_login(therapist)
     assert client.get("/media/unregistered/x.txt").status_code == 403
     assert client.get("/media/clients/../../etc/passwd").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_logged_in_one_line_without_a_traceback(client, receptionist, client_document, caplog):
+    client.force_login(receptionist)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get(f"/media/{client_document}").status_code == 403
+    refusals = [r for r in caplog.records if r.name == "django.request"]
+    assert refusals and all(r.exc_info is None for r in refusals)

@@ -92,6 +92,13 @@ def test_embedded_defaults_need_no_services(tmp_path):
 def test_health_check_answers_over_plain_http_and_reveals_nothing(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/accounts/login/").status_code == 301  # everything else goes to https
+    from django.utils import timezone
+
+    from core.models import Heartbeat
+
+    Heartbeat.objects.create(name="worker", at=timezone.now())
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    body = response.json()
+    assert body["status"] == "ok" and set(body["checks"]) == {"database", "broker", "storage", "worker", "email_queue"}
+    assert "postgres" not in response.content.decode() and "redis" not in response.content.decode()

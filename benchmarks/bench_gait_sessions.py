@@ -124,7 +124,7 @@ def measure(name: str, path: Path, user, trial) -> None:
     print(f"{name:<22} {video.duration_s:5.1f} s clip  {path.stat().st_size / 1e6:6.1f} MB  "
           f"upload {uploaded - started:5.1f} s  queue {picked - uploaded:4.1f} s  analysis {done - picked:6.1f} s  "
           f"total {total:6.1f} s = {total / video.duration_s:4.2f}x duration  {video.status}, {findings} findings"
-          + (f" ({video.error})" if video.error else ""))
+          + (f" ({video.error})" if video.error else ""), flush=True)
 
 
 def main() -> int:

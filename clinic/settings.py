@@ -138,6 +138,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        # Opening a publishing channel gives up at once when Redis is down (kombu reads these
+        # for default_channel); without them a refused connection costs seconds of retries.
+        "max_retries": 0,
+        "interval_start": 0,
     }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar bench-kills worker services clean
+.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar bench-programme bench-kills worker services clean
 
 help:
 	@echo "make run         run the app on embedded defaults (SQLite, local worker) with demo data"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench-gait  gait engine speed and memory benchmark"
 	@echo "make bench-gait-sessions  upload-to-findings time through a real worker"
 	@echo "make bench-calendar  calendar, free-slot and booking-race benchmark on PostgreSQL"
+	@echo "make bench-programme  programme suggestion and programme page timings on PostgreSQL"
 	@echo "make bench-kills  SIGKILL a real worker while it sends reminders; counts lost and duplicates"
 
 $(VENV)/bin/python:
@@ -58,6 +59,9 @@ bench-gait-sessions: $(VENV)/.installed-dev services
 
 bench-calendar: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_calendar.py
+
+bench-programme: $(VENV)/.installed-dev services
+	$(PY) benchmarks/bench_programme.py
 
 bench-kills: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_worker_kills.py

@@ -66,6 +66,11 @@ IMMUTABLE = ("clients.change_consent", "clients.delete_consent")
 # Treatment notes are clinical records: never deleted; an amendment is never edited.
 CLINICAL_RECORD_IMMUTABLE = ("records.delete_*", "records.change_treatmentnoteamendment")
 
+# Built-in exercises and cues are hidden, never deleted; issued programmes are what a client was
+# given. Nobody deletes library rows or programmes (a draft's lines are changed, not deleted, via
+# exercises.change_programme).
+EXERCISES_IMMUTABLE = ("exercises.delete_*",)
+
 # Clinic set-up (rooms, appointment types, therapists' hours and leave) is the admin's.
 CLINIC_SETUP = tuple(
     f"appointments.{action}_{model}"
@@ -80,7 +85,7 @@ NOT_CLINICAL = ("gait.view_session_status", "gait.view_gaitaccess")
 # Reception and admins never get clinical permissions, even through a broad pattern.
 EXCLUDED: dict[str, tuple[str, ...]] = {
     RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE, *CLINIC_SETUP),
-    THERAPIST: (*IMMUTABLE, *CLINIC_SETUP, *CLINICAL_RECORD_IMMUTABLE),
+    THERAPIST: (*IMMUTABLE, *CLINIC_SETUP, *CLINICAL_RECORD_IMMUTABLE, *EXERCISES_IMMUTABLE),
     CLINIC_ADMIN: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE),
 }
 

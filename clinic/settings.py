@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "appointments",
     "careplans",
     "records",
+    "exercises",
     "gait",
     "demo",
 ]

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("careplans.api_urls")),
     path("", include("records.api_urls")),
     path("", include("gait.api_urls")),
+    path("", include("exercises.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("care/", include("careplans.urls")),
     path("notes/", include("records.urls")),
     path("gait/", include("gait.urls")),
+    path("exercises/", include("exercises.urls")),
     path("media/<path:path>", core_views.protected_media, name="protected-media"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -1,0 +1,152 @@
+"""Programme suggestion benchmark: `.venv/bin/python benchmarks/bench_programme.py`.
+
+Uses its own PostgreSQL database (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/stridewell_bench_programme; created and migrated on first run),
+a client with a care plan and 20 issued programme versions of history. Prints medians over RUNS:
+
+* `suggest_programme()` for a typical assessment (four focus areas, two of them sided, cadence);
+* the programme page: GET of the client's programmes page (the focus form), POST of the form that
+  builds the suggested draft (suggestion + draft saved, redirect), and GET of the draft editor,
+  each through Django's test Client as a therapist, with query counts.
+
+Goal: the page suggests a programme in under 200 ms. The machine may be shared: `uptime` is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stridewell_bench_programme")
+RUNS = 30
+FOCUS = [
+    {"code": "weak_gluteus_medius", "side": "left"},
+    {"code": "knee_valgus", "side": "left"},
+    {"code": "low_cadence"},
+    {"code": "arm_crossover"},
+]
+
+
+def ensure_database() -> None:
+    import psycopg
+    from psycopg import sql
+
+    url = urlparse(DB_URL)
+    name = url.path.lstrip("/")
+    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+
+
+def configure_django() -> None:
+    os.environ.update({
+        "DATABASE_URL": DB_URL,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-not-for-production-0123456789"),
+        "DEBUG": "false", "SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "testserver,localhost", "LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    })
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed():
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.roles import THERAPIST
+    from careplans.models import CarePlan
+    from clients.models import Client
+    from exercises import services
+    from exercises.suggestions import suggest_programme
+
+    therapist, created = User.objects.get_or_create(username="bench-programme-therapist",
+                                                    defaults={"first_name": "Bench", "last_name": "Therapist"})
+    therapist.groups.add(Group.objects.get(name=THERAPIST))
+    client, _ = Client.objects.get_or_create(first_name="Bench", last_name="Runner", email="runner@example.com")
+    if created:
+        CarePlan.objects.create(client=client, therapist=therapist, start_date=date(2026, 1, 5),
+                                reassessment_interval_weeks=6, next_reassessment_due=date(2027, 1, 11))
+        for _ in range(20):
+            draft = services.programme_create_draft(
+                client=client, therapist=therapist, start_date=date(2026, 1, 5), measured_cadence=162,
+                suggestion=suggest_programme(focus=FOCUS, measured_cadence=162))
+            services.programme_issue(programme=draft, issued_by=therapist, now=datetime.now(UTC))
+    return therapist, client
+
+
+def timed(fn) -> tuple[float, float, int]:
+    """Wall time and this process's CPU time (ms; CPU time is less disturbed by a loaded machine,
+    but leaves out PostgreSQL's share), and the number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        fn()
+        elapsed, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
+    return elapsed, cpu, len(queries)
+
+
+def report(name: str, samples: list[tuple[float, float, int]]) -> None:
+    times = sorted(ms for ms, _, _ in samples)
+    cpu = statistics.median(c for _, c, _ in samples)
+    print(f"{name:<44} median {statistics.median(times):7.1f} ms  p90 {times[int(len(times) * .9)]:7.1f} ms"
+          f"  (cpu {cpu:6.1f} ms)  queries {samples[-1][2]}")
+
+
+def main() -> None:
+    ensure_database()
+    configure_django()
+    from django.test import Client as HttpClient
+
+    from exercises.models import Programme
+    from exercises.suggestions import suggest_programme
+
+    therapist, client = seed()
+    print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    report("suggest_programme (4 focus areas, cadence)",
+           [timed(lambda: suggest_programme(focus=FOCUS, measured_cadence=162)) for _ in range(RUNS)])
+
+    http = HttpClient()
+    http.force_login(therapist)
+    page_url = f"/exercises/clients/{client.pk}/programmes/"
+    form = {"focus_weak_gluteus_medius": "on", "side_weak_gluteus_medius": "left", "focus_knee_valgus": "on",
+            "side_knee_valgus": "left", "focus_low_cadence": "on", "focus_arm_crossover": "on",
+            "measured_cadence": "162", "start_date": "2026-12-02"}
+
+    def get_page():
+        assert http.get(page_url).status_code == 200
+
+    drafts = []
+
+    def post_form():
+        response = http.post(page_url, form)
+        assert response.status_code == 302, response.status_code
+        drafts.append(response["Location"])
+
+    report("GET programmes page (focus form)", [timed(get_page) for _ in range(RUNS)])
+    report("POST focus form -> suggested draft saved", [timed(post_form) for _ in range(RUNS)])
+    report("GET draft editor (suggested lines)",
+           [timed(lambda url=url: http.get(url)) for url in drafts])
+    Programme.objects.filter(client=client, status="DRAFT").delete()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,13 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format bench-gait bench-calendar bench-programme bench-kills worker services clean
+.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar bench-programme bench-kills worker services clean
 
 help:
 	@echo "make run         run the app on embedded defaults (SQLite, local worker) with demo data"
 	@echo "make test        install everything and run the whole test suite against PostgreSQL"
 	@echo "make lint        ruff, and the import contracts (lint-imports)"
 	@echo "make bench-gait  gait engine speed and memory benchmark"
+	@echo "make bench-gait-sessions  upload-to-findings time through a real worker"
 	@echo "make bench-calendar  calendar, free-slot and booking-race benchmark on PostgreSQL"
 	@echo "make bench-programme  programme suggestion and programme page timings on PostgreSQL"
 	@echo "make bench-kills  SIGKILL a real worker while it sends reminders; counts lost and duplicates"
@@ -52,6 +53,9 @@ format: $(VENV)/.installed-dev
 
 bench-gait: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_gait.py
+
+bench-gait-sessions: $(VENV)/.installed-dev services
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} $(PY) benchmarks/bench_gait_sessions.py
 
 bench-calendar: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_calendar.py

@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clients.*_consent",
         "appointments.*",
         "careplans.view_*",
+        "gait.view_session_status",
         "authtoken.*",
     ),
     THERAPIST: (
@@ -49,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clients.view_clientdataevent",
         "appointments.view_*",
         "careplans.view_*",
+        "gait.view_session_status",
+        "gait.view_gaitaccess",
         "appointments.*_workinghours",
         "appointments.*_availabilityexception",
         "appointments.*_room",
@@ -75,6 +78,10 @@ CLINIC_SETUP = tuple(
     for action in ("add", "change", "delete")
 )
 
+# Not clinical although in a clinical app: that a gait session exists and its status (for
+# reception's planning), and the gait access log (for admins' audits).
+NOT_CLINICAL = ("gait.view_session_status", "gait.view_gaitaccess")
+
 # Reception and admins never get clinical permissions, even through a broad pattern.
 EXCLUDED: dict[str, tuple[str, ...]] = {
     RECEPTION: ("clients.view_clinical", *(f"{app}.*" for app in CLINICAL_APPS), *IMMUTABLE, *CLINIC_SETUP),
@@ -89,7 +96,8 @@ def permissions_for(role: str, available: list[str]) -> list[str]:
     return [
         perm
         for perm in available
-        if any(fnmatchcase(perm, p) for p in patterns) and not any(fnmatchcase(perm, e) for e in excluded)
+        if any(fnmatchcase(perm, p) for p in patterns)
+        and (perm in NOT_CLINICAL or not any(fnmatchcase(perm, e) for e in excluded))
     ]
 
 

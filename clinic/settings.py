@@ -139,6 +139,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        # Opening a publishing channel gives up at once when Redis is down (kombu reads these
+        # for default_channel); without them a refused connection costs seconds of retries.
+        "max_retries": 0,
+        "interval_start": 0,
     }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
@@ -177,7 +181,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 # Lets two deployments (or test runs) share one Redis without taking each other's jobs.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="celery")
-CELERY_TASK_ROUTES = {"gait.tasks.*": {"queue": "gait"}}
+# Video analyses have a queue (and, in compose, a worker) of their own; the sweeper that re-sends
+# lost ones stays on the default queue, so it never waits behind a long analysis.
+CELERY_TASK_ROUTES = {"gait.tasks.analyse_video_task": {"queue": "gait"}}
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/London")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -188,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
     "appointment-reminders": {
         "task": "appointments.tasks.send_due_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    "gait-sweep-stuck-videos": {
+        "task": "gait.tasks.sweep_stuck_videos",
+        "schedule": timedelta(seconds=env_int("GAIT_SWEEP_SECONDS", 60)),
     },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
@@ -285,10 +295,36 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# MEDIA_STORAGE=s3 keeps every uploaded and generated file in an S3-compatible object store
+# (AWS S3, MinIO, ...), so web servers and workers on different machines share media.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "default_acl": None,  # the bucket stays private; files go through protected_media
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, got {MEDIA_STORAGE!r}")
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Gait videos: largest accepted upload; lease of a running analysis (renewed while it runs);
+# attempts before a video is marked failed.
+GAIT_UPLOAD_MAX_BYTES = env_int("GAIT_UPLOAD_MAX_MB", 2048) * 1024 * 1024
+GAIT_LEASE_SECONDS = env_int("GAIT_LEASE_SECONDS", 120)
+GAIT_MAX_ATTEMPTS = env_int("GAIT_MAX_ATTEMPTS", 3)
+# A queued video not picked up within this time is sent again (the broker was down).
+GAIT_REQUEUE_AFTER_SECONDS = env_int("GAIT_REQUEUE_AFTER_SECONDS", 120)
 
 # Email ------------------------------------------------------------------------------
 # Default: each sent message is a file under var/mail that a person can open.
@@ -335,6 +371,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GaitVideoStatusEnum": "gait.models.VideoStatus.choices",
+        "GaitTrialKindEnum": "gait.models.TrialKind.choices",
+        "GaitClinicalTestKindEnum": "gait.models.ClinicalTestKind.choices",
+        "GaitClinicalTestSideEnum": "gait.models.Side.choices",
+        "GaitFindingSideEnum": "gait.models.FINDING_SIDES",
+    },
 }
 
 LOGGING = {

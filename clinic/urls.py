@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("appointments.api_urls")),
     path("", include("careplans.api_urls")),
     path("", include("records.api_urls")),
+    path("", include("gait.api_urls")),
     path("", include("exercises.api_urls")),
 ]
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("appointments/", include("appointments.urls")),
     path("care/", include("careplans.urls")),
     path("notes/", include("records.urls")),
+    path("gait/", include("gait.urls")),
     path("exercises/", include("exercises.urls")),
     path("media/<path:path>", core_views.protected_media, name="protected-media"),
     path("api/", include(api_patterns)),

@@ -66,11 +66,14 @@ def test_seeding_again_on_a_later_day_books_that_day_too():
 def test_compose_file_has_the_whole_stack_with_health_checks():
     compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "gait-worker", "beat", "postgres", "redis", "minio"}
     assert all("healthcheck" in service for service in services.values())
-    assert set(compose["volumes"]) == {"pgdata", "media", "redisdata"}
+    assert set(compose["volumes"]) == {"pgdata", "media", "redisdata", "miniodata"}
     assert "gunicorn" in services["web"]["command"]
     assert "celery -A clinic worker" in services["worker"]["command"]
+    # Video analysis has its own worker, so reminders and email never wait behind a video.
+    assert "-Q gait " in services["gait-worker"]["command"] and "gait" not in services["worker"]["command"]
+    assert services["web"]["environment"]["MEDIA_STORAGE"] == "${MEDIA_STORAGE:-s3}"
 
 
 def _compose_command() -> list[str] | None:
@@ -91,5 +94,5 @@ def test_docker_compose_accepts_the_file():
     # `make test` installs the client (scripts/ensure-test-tools.sh): a missing one is a failure.
     assert COMPOSE is not None, "no docker compose client: run scripts/ensure-test-tools.sh"
     result = subprocess.run([*COMPOSE, "config", "--quiet"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, timeout=60, env={"SECRET_KEY": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
+                            text=True, timeout=60, env={"SECRET_KEY": "x", "MINIO_ROOT_PASSWORD": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"})
     assert result.returncode == 0, result.stderr

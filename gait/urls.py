@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import media_views, views
+
+app_name = "gait"
+urlpatterns = [
+    path("clients/<int:client_id>/sessions/new/", views.session_create, name="session-create"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session-detail"),
+    path("sessions/<int:session_id>/trials/", views.trial_create, name="trial-create"),
+    path("sessions/<int:session_id>/findings/", views.finding_add, name="finding-add"),
+    path("sessions/<int:session_id>/sign-off/", views.session_sign_off, name="session-sign-off"),
+    path("findings/<int:finding_id>/review/", views.finding_review, name="finding-review"),
+    path("videos/<int:video_id>/retry/", views.video_retry, name="video-retry"),
+    path("videos/<int:video_id>/media/<str:kind>", media_views.video_media, name="video-media"),
+    path("findings/<int:finding_id>/keyframe", media_views.finding_keyframe, name="finding-keyframe"),
+]

@@ -117,8 +117,13 @@ def test_log_in_find_a_client_and_book_by_keyboard_only(page, live_server):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_role("heading", level=1).inner_text() == "New appointment"
-    tab_to(page, "Client")
-    choose(page, "Lovelace")
+    # The client picker is a search box: type, wait for the matches, Tab to one, Enter picks it.
+    tab_to(page, "Find a client")
+    page.keyboard.type("Lovelace")
+    page.locator("button.client-result").first.wait_for()
+    tab_to(page, "Lovelace, Ada", prefix=True)
+    page.keyboard.press("Enter")
+    assert page.locator("[data-chosen]").inner_text().startswith("Lovelace, Ada")
     tab_to(page, "Type")
     choose(page, "Treatment")
     tab_to(page, "Book")

@@ -68,8 +68,20 @@ def _broker_check() -> tuple[str, str]:
 
 
 def _storage_check() -> tuple[str, str]:
-    root = Path(settings.MEDIA_ROOT)
-    return ("ok", "") if root.is_dir() and os.access(root, os.W_OK) else ("down", "media storage is not writable")
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    if isinstance(default_storage, FileSystemStorage):
+        # A fresh install has no media folder until the first upload: the folder it would create
+        # must be writable, not already there.
+        root = Path(settings.MEDIA_ROOT)
+        while not root.exists() and root != root.parent:
+            root = root.parent
+        return ("ok", "") if os.access(root, os.W_OK) else ("down", "media storage is not writable")
+    try:  # an object store (MEDIA_STORAGE=s3): reachable and answering
+        default_storage.exists("healthz-probe")
+    except Exception as error:  # noqa: BLE001 - any failure of the store means "down", with its reason
+        return "down", f"media storage unreachable ({type(error).__name__})"
+    return "ok", ""
 
 
 def _worker_check(now: datetime) -> tuple[str, str]:

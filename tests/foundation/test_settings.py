@@ -102,3 +102,12 @@ def test_health_check_answers_over_plain_http_and_reveals_nothing(client, settin
     body = response.json()
     assert body["status"] == "ok" and set(body["checks"]) == {"database", "broker", "storage", "worker", "email_queue"}
     assert "postgres" not in response.content.decode() and "redis" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_storage_ok_on_a_fresh_install_before_the_media_folder_exists(client, settings, tmp_path):
+    """`make run` creates var/media only at the first upload: until then storage is not "down"."""
+    settings.MEDIA_ROOT = tmp_path / "var" / "media"
+    body = client.get("/healthz").json()
+    assert body["checks"]["storage"]["status"] == "ok"
+    assert not (tmp_path / "var").exists()  # the check writes nothing

@@ -6,19 +6,21 @@ selector call; refusals come back in the project's error format (an issued progr
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.selectors import client_get
-from core.api import Pagination
+from core.api import ErrorSerializer, Pagination
 from core.clinic_time import clinic_tz
 from core.exceptions import NotFoundError
 
 from . import selectors, services
 from .models import BodyRegion, ExerciseCategory, Side
 from .suggestions import ALIASES, SIDES, SUGGESTIONS, suggest_programme
+
+NO_SUCH_CLIENT = OpenApiResponse(ErrorSerializer, description="No such client (or the client was erased).")
 
 
 class ExerciseOutputSerializer(serializers.Serializer):
@@ -213,6 +215,7 @@ class ExerciseListCreateApi(APIView):
     your own exercise."""
 
     required_permissions = {"GET": ["exercises.view_exercise"], "POST": ["exercises.add_exercise"]}
+    pagination_class = Pagination  # also documents the list as pages
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str), OpenApiParameter("region", str, enum=BodyRegion.values),
@@ -223,7 +226,7 @@ class ExerciseListCreateApi(APIView):
     def get(self, request):
         filters = {key: request.query_params.get(key) for key in ("q", "region", "category", "hidden")}
         exercises = selectors.exercise_list(filters=filters)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(exercises, request, view=self)
         return paginator.get_paginated_response(ExerciseOutputSerializer(page, many=True).data)
 
@@ -274,12 +277,13 @@ class CueListApi(APIView):
     """The retraining cues (`?hidden=true` includes hidden ones)."""
 
     required_permissions = {"GET": ["exercises.view_retrainingcue"]}
+    pagination_class = Pagination  # also documents the list as pages
 
     @extend_schema(parameters=[OpenApiParameter("hidden", bool)], responses=CueOutputSerializer(many=True))
     def get(self, request):
         include_hidden = request.query_params.get("hidden") in ("true", "1")
         cues = selectors.cue_list(include_hidden=include_hidden)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(cues, request, view=self)
         return paginator.get_paginated_response(CueOutputSerializer(page, many=True).data)
 
@@ -290,19 +294,20 @@ class ProgrammeListCreateApi(APIView):
     first. POST starts a draft, filled from suggestions when `focus` is given."""
 
     required_permissions = {"GET": ["exercises.view_programme"], "POST": ["exercises.add_programme"]}
+    pagination_class = Pagination  # also documents the list as pages
 
     @extend_schema(parameters=[OpenApiParameter("client", int, required=True)],
-                   responses=ProgrammeOutputSerializer(many=True))
+                   responses={200: ProgrammeOutputSerializer(many=True), 404: NO_SUCH_CLIENT})
     def get(self, request):
         client_id = request.query_params.get("client")
         if not client_id:
             raise serializers.ValidationError({"client": ["Give the client's id."]})
         programmes = selectors.programme_list(client=client_get(client_id=client_id), with_lines=True)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(programmes, request, view=self)
         return paginator.get_paginated_response(ProgrammeOutputSerializer(page, many=True).data)
 
-    @extend_schema(request=ProgrammeCreateSerializer, responses={201: ProgrammeOutputSerializer})
+    @extend_schema(request=ProgrammeCreateSerializer, responses={201: ProgrammeOutputSerializer, 404: NO_SUCH_CLIENT})
     def post(self, request):
         data = ProgrammeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -264,6 +264,7 @@ class GaitSessionListCreateApi(APIView):
     status fields are returned. POST starts a session (with optional clinical tests)."""
 
     required_permissions = {"GET": ["gait.view_session_status"], "POST": ["gait.add_gaitsession"]}
+    pagination_class = Pagination  # also documents the list as pages
 
     @extend_schema(parameters=[OpenApiParameter("client", int)], responses=SessionSerializer(many=True))
     def get(self, request):
@@ -271,7 +272,7 @@ class GaitSessionListCreateApi(APIView):
         if client_id is not None and not client_id.isdigit():
             raise serializers.ValidationError({"client": ["A client id is a number."]})
         sessions = selectors.session_list(client_id=int(client_id) if client_id else None)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(sessions, request, view=self)
         out = SessionSerializer if request.user.has_perm(CLINICAL) else SessionStatusSerializer
         return paginator.get_paginated_response(out(page, many=True).data)
@@ -392,6 +393,7 @@ class GaitVideoListCreateApi(APIView):
     video (multipart: trial, view, file); it is probed, checked and queued for analysis."""
 
     required_permissions = {"GET": ["gait.view_gaitvideo"], "POST": ["gait.add_gaitvideo"]}
+    pagination_class = Pagination  # also documents the list as pages
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -407,7 +409,7 @@ class GaitVideoListCreateApi(APIView):
                     raise serializers.ValidationError({key: ["Must be a number."]})
                 filters[f"{key}_id"] = int(value)
         videos = selectors.video_list(**filters)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(videos, request, view=self)
         return paginator.get_paginated_response(VideoSerializer(page, many=True).data)
 

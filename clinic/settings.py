@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "records",
     "exercises",
     "gait",
+    "reports",
     "demo",
 ]
 

@@ -39,6 +39,7 @@ from .engine.thresholds import finding_thresholds
 from .engine.video import iter_frames
 from .models import Finding, FindingSource, GaitVideo, VideoStatus
 from .selectors import gait_threshold_overrides
+from .services import suggestions_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -296,6 +297,7 @@ def _store(video, token, report, thresholds, landmarks_path, overlay, keyframes,
             row.lease_until = None
             row.finished_at = timezone.now()
             row.save()
+            suggestions_refresh(session_id=video.trial.session_id)
     except BaseException:
         for storage, name in saved.names:  # results of a run that did not count
             try:

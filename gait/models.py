@@ -41,11 +41,24 @@ class GaitSession(TimeStampedModel):
         max_digits=4, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(40)]
     )
     treadmill_incline_pct = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(-10), MaxValueValidator(40)]
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-10), MaxValueValidator(40)],
     )
     footwear = models.CharField(max_length=8, choices=Footwear.choices, default=Footwear.SHOES)
     footwear_detail = models.CharField(max_length=200, blank=True, help_text="e.g. the shoe model")
     pain_today = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    # The runner on the day: the personal target bands (gait/clinical/targets.py) follow from them.
+    height_cm = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(100), MaxValueValidator(230)],
+    )  # fmt: skip
+    leg_length_cm = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Floor to greater trochanter",
+        validators=[MinValueValidator(40), MaxValueValidator(130)],
+    )  # fmt: skip
     notes = models.TextField(blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
@@ -390,3 +403,50 @@ class GaitAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} viewed {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SuggestionStatus(models.TextChoices):
+    SUGGESTED = "SUGGESTED", "Suggested"
+    CONFIRMED = "CONFIRMED", "Confirmed"
+    DISMISSED = "DISMISSED", "Dismissed"
+
+
+class ClinicalSuggestion(models.Model):
+    """A clinical reasoning suggestion (gait/clinical/reasoning.py) for a session, and the
+    therapist's decision. Recomputed from the session's findings and tests while the session is
+    open (a decided suggestion keeps its decision); locked with the session at sign-off.
+    `current` is False when the findings no longer produce it (kept so a decision is not lost)."""
+
+    GDPR_ERASE_FIELDS = ("note",)
+
+    session = models.ForeignKey(GaitSession, on_delete=models.CASCADE, related_name="suggestions")
+    code = models.CharField(max_length=40)
+    side = models.CharField(max_length=5, blank=True, help_text="left, right, or blank for both / not sided")
+    strength = models.CharField(max_length=10)
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(3)])
+    title = models.CharField(max_length=200)
+    rationale = models.TextField()
+    evidence = models.JSONField(default=list)
+    sources = models.JSONField(default=list)
+    current = models.BooleanField(default=True)
+    status = models.CharField(max_length=9, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED)
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "code", "side"], name="gait_suggestion_once_per_session"),
+            models.CheckConstraint(
+                condition=models.Q(status="SUGGESTED")
+                | (models.Q(decided_by__isnull=False) & models.Q(decided_at__isnull=False)),
+                name="gait_suggestion_decision_has_author",
+            ),
+            models.CheckConstraint(condition=models.Q(score__lte=3), name="gait_suggestion_score_0_3"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()}) in session #{self.session_id}"

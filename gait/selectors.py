@@ -11,7 +11,17 @@ from clients.timeline import TimelineEntry, day_start
 from core.exceptions import NotFoundError
 from core.selectors import clinic_settings
 
-from .models import Finding, GaitAccess, GaitSession, GaitVideo, Review, Trial, VideoStatus
+from .models import (
+    ClinicalSuggestion,
+    Finding,
+    GaitAccess,
+    GaitSession,
+    GaitVideo,
+    Review,
+    SuggestionStatus,
+    Trial,
+    VideoStatus,
+)
 
 
 def gait_threshold_overrides() -> dict:
@@ -174,3 +184,12 @@ def client_gait_sessions_timeline(*, client, user, now, limit) -> list[TimelineE
         )
         for session in sessions
     ]
+
+
+def session_suggestions(*, session: GaitSession) -> QuerySet[ClinicalSuggestion]:
+    """The session's suggestions, strongest first (not-current ones, kept for their decision, last)."""
+    return session.suggestions.select_related("decided_by").order_by("-current", "-score", "id")
+
+
+def confirmed_suggestions(*, session: GaitSession) -> QuerySet[ClinicalSuggestion]:
+    return session.suggestions.filter(status=SuggestionStatus.CONFIRMED, current=True).order_by("-score", "id")

@@ -24,11 +24,13 @@ from clients.models import Client, ConsentPurpose
 from clients.services import require_consent
 from core.exceptions import ApplicationError, ConflictError
 
+from .clinical import reasoning, targets
 from .engine.errors import GaitInputError
 from .engine.video import probe
 from .models import (
     AccessKind,
     Amendment,
+    ClinicalSuggestion,
     ClinicalTest,
     Finding,
     FindingSource,
@@ -37,6 +39,7 @@ from .models import (
     GaitVideo,
     Review,
     Severity,
+    SuggestionStatus,
     Trial,
     VideoStatus,
     View,
@@ -54,6 +57,8 @@ SESSION_FIELDS = (
     "footwear",
     "footwear_detail",
     "pain_today",
+    "height_cm",
+    "leg_length_cm",
     "notes",
 )
 CLINICAL_TEST_VALUES = (
@@ -162,6 +167,7 @@ def session_update(*, session: GaitSession, data: dict, by, now: datetime, reaso
     _full_clean(session)
     session.save()
     _amend_if_signed_off(session, "session", before, _snapshot(session), by, now, reason)
+    suggestions_refresh(session_id=session.pk)
     return session
 
 
@@ -174,7 +180,9 @@ def _amend_if_signed_off(session, target, before, after, by, now, reason) -> Non
             "This session is signed off: changes are amendments and need a reason.",
             extra={"errors": {"reason": ["Give the reason for the amendment."]}},
         )
-    Amendment.objects.create(session=session, author=by, at=now, reason=reason, target=target, before=before, after=after)
+    Amendment.objects.create(
+        session=session, author=by, at=now, reason=reason, target=target, before=before, after=after
+    )
 
 
 @transaction.atomic
@@ -197,6 +205,7 @@ def clinical_test_record(
     _full_clean(test)
     test.save()
     _amend_if_signed_off(session, f"clinical_test:{test.pk}", before, _snapshot(test), by, now, reason)
+    suggestions_refresh(session_id=session.pk)
     return test
 
 
@@ -277,7 +286,8 @@ def video_upload(*, trial: Trial, upload: UploadedFile, view: str, uploaded_by, 
     check_upload_size(upload.size)
     if view not in View.values:
         raise VideoRejected(
-            f"Unknown view {view!r}; use one of {', '.join(View.values)}.", extra={"errors": {"view": ["Unknown view."]}}
+            f"Unknown view {view!r}; use one of {', '.join(View.values)}.",
+            extra={"errors": {"view": ["Unknown view."]}},
         )
     sha256 = _sha256(upload)
     first = GaitVideo.objects.select_related("trial").filter(sha256=sha256).first()
@@ -400,6 +410,7 @@ def finding_review(
     finding.reviewed_at = now
     finding.save()
     _amend_if_signed_off(session, f"finding:{finding.pk}", before, _snapshot(finding), by, now, reason)
+    suggestions_refresh(session_id=session.pk)
     return finding
 
 
@@ -412,7 +423,15 @@ def _side(side: str) -> str:
 
 @transaction.atomic
 def finding_add(
-    *, session: GaitSession, code: str, side: str, severity: str, summary: str, by, now: datetime, note: str = "",
+    *,
+    session: GaitSession,
+    code: str,
+    side: str,
+    severity: str,
+    summary: str,
+    by,
+    now: datetime,
+    note: str = "",
     reason: str = "",
 ) -> Finding:
     """A finding the engine missed, recorded by the therapist (accepted by its author)."""
@@ -436,6 +455,7 @@ def finding_add(
         reviewed_at=now,
     )
     _amend_if_signed_off(session, f"finding:{finding.pk}", {}, _snapshot(finding), by, now, reason)
+    suggestions_refresh(session_id=session.pk)
     return finding
 
 
@@ -464,9 +484,120 @@ def session_sign_off(*, session: GaitSession, by, now: datetime) -> GaitSession:
         "session": _snapshot(session),
         "clinical_tests": [_snapshot(t) for t in session.clinical_tests.all()],
         "findings": [_snapshot(f) for f in session.findings.all()],
+        "suggestions": [_snapshot(s) for s in session.suggestions.all()],
     }
     session.save(update_fields=["signed_off_at", "signed_off_by", "signed_off_record", "updated_at"])
     return session
+
+
+# Clinical reasoning suggestions ------------------------------------------------------------
+SUGGESTION_DECISIONS = {"confirm": SuggestionStatus.CONFIRMED, "dismiss": SuggestionStatus.DISMISSED}
+
+
+def _reasoning_findings(session: GaitSession) -> list[reasoning.Finding]:
+    """The session's findings as the therapist sees them now: rejected ones left out, the
+    therapist's side and severity where they changed them."""
+    out = []
+    for f in session.findings.exclude(review=Review.REJECTED):
+        side = f.current_side or None
+        if side not in (None, *reasoning.SIDES):
+            continue
+        out.append(reasoning.Finding(f.code, side, f.value, f.unit, f.current_severity, f.confidence))
+    return out
+
+
+def _reasoning_tests(session: GaitSession) -> dict[str, reasoning.ClinicalTests]:
+    values: dict[str, dict] = {"left": {}, "right": {}}
+    for t in session.clinical_tests.exclude(side="NONE"):
+        leg = values[t.side.lower()]
+        if t.kind == "HIP_ABDUCTION_STRENGTH":
+            if t.strength_grade is not None:
+                leg["hip_abduction_grade"] = float(t.strength_grade)
+            if t.force_newtons is not None:
+                leg["hip_abduction_newtons"] = float(t.force_newtons)
+        elif t.kind == "TRENDELENBURG" and t.trendelenburg_positive is not None:
+            leg["trendelenburg_positive"] = t.trendelenburg_positive
+        elif t.kind == "SINGLE_LEG_SQUAT" and t.squat_quality:
+            leg["single_leg_squat"] = t.squat_quality.lower()
+        elif t.kind == "SINGLE_LEG_BALANCE" and t.balance_seconds is not None:
+            leg["single_leg_balance_s"] = float(t.balance_seconds)
+    return {side: reasoning.ClinicalTests(**v) for side, v in values.items() if v}
+
+
+def session_runner(session: GaitSession) -> targets.Runner | None:
+    """The runner for the personal target bands, or None without a height."""
+    if session.height_cm is None:
+        return None
+    sex = {"F": "female", "M": "male"}.get(session.client.sex)
+    return targets.Runner(
+        height_cm=float(session.height_cm),
+        speed_kmh=float(session.treadmill_speed_kmh) if session.treadmill_speed_kmh else None,
+        leg_length_cm=float(session.leg_length_cm) if session.leg_length_cm is not None else None,
+        sex=sex,
+    )
+
+
+def session_cadence(session: GaitSession) -> float | None:
+    """Mean cadence of the session's analysed baseline videos (every analysed video without one)."""
+    videos = GaitVideo.objects.filter(trial__session=session, status=VideoStatus.DONE, report__isnull=False)
+    values = [v.report.get("cadence_spm") for v in videos.filter(trial__kind="BASELINE")] or [
+        v.report.get("cadence_spm") for v in videos
+    ]
+    values = [float(v) for v in values if v]
+    return sum(values) / len(values) if values else None
+
+
+@transaction.atomic
+def suggestions_refresh(*, session_id: int) -> list[ClinicalSuggestion]:
+    """Recompute the session's suggestions from its findings and clinical tests. Undecided
+    suggestions follow the findings; decided ones keep their decision (and are marked not
+    current when the findings no longer produce them). A signed-off session is left alone."""
+    session = _locked_session(session_id)
+    if session.is_signed_off:
+        return list(session.suggestions.all())
+    runner = session_runner(session)
+    band = targets.cadence_band(runner) if runner and runner.speed_kmh else None
+    produced = reasoning.suggest(
+        _reasoning_findings(session), _reasoning_tests(session), session_cadence(session), band
+    )
+    existing = {(s.code, s.side): s for s in session.suggestions.all()}
+    seen = set()
+    for item in produced:
+        key = (item.code, item.side or "")
+        seen.add(key)
+        row = existing.get(key) or ClinicalSuggestion(session=session, code=item.code, side=item.side or "")
+        data = item.as_dict()
+        row.strength, row.score, row.title = item.strength, item.score, item.title
+        row.rationale, row.evidence, row.sources = item.rationale, data["evidence"], list(item.sources)
+        row.current = True
+        row.save()
+    for key, row in existing.items():
+        if key in seen:
+            continue
+        if row.status == SuggestionStatus.SUGGESTED:
+            row.delete()
+        elif row.current:
+            row.current = False
+            row.save(update_fields=["current"])
+    return list(session.suggestions.all())
+
+
+@transaction.atomic
+def suggestion_decide(
+    *, suggestion: ClinicalSuggestion, decision: str, by, now: datetime, note: str = ""
+) -> ClinicalSuggestion:
+    """Confirm or dismiss a suggestion (or change an earlier decision) while the session is open."""
+    _require_clinical(by)
+    if decision not in SUGGESTION_DECISIONS:
+        raise ValidationError({"decision": [f"Use one of {', '.join(SUGGESTION_DECISIONS)}."]})
+    session = _locked_session(suggestion.session_id)
+    if session.is_signed_off:
+        raise SessionSignedOff("This session is signed off: its suggestions can no longer be confirmed or dismissed.")
+    row = ClinicalSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    row.status = SUGGESTION_DECISIONS[decision]
+    row.decided_by, row.decided_at, row.note = by, now, (note or "").strip()
+    row.save()
+    return row
 
 
 # Access log --------------------------------------------------------------------------------

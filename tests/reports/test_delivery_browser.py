@@ -22,9 +22,11 @@ def generate_preview_and_send(page, live_server, *, client, session_date: str) -
     page.wait_for_url(re.compile(r"/reports/\d+/$"))
     page.locator("#report-status", has_text="Ready").wait_for(timeout=JOB_TIMEOUT_MS)
 
-    with page.context.expect_event("response", lambda r: r.url.endswith("/pdf/")) as pdf_response:
-        with page.context.expect_page() as preview_tab:
-            page.get_by_role("link", name=re.compile("Preview the PDF")).click()
+    with (
+        page.context.expect_event("response", lambda r: r.url.endswith("/pdf/")) as pdf_response,
+        page.context.expect_page() as preview_tab,
+    ):
+        page.get_by_role("link", name=re.compile("Preview the PDF")).click()
     response = pdf_response.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     preview_tab.value.close()

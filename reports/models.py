@@ -109,6 +109,9 @@ class AccessKind(models.TextChoices):
 class ReportAccess(models.Model):
     """Every time a report's PDF was served: who (a staff user, or the link), when, from where."""
 
+    # Where the client downloaded from is their personal data; who, what and when stay for the audit.
+    GDPR_ERASE_FIELDS = ("ip", "user_agent")
+
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="accesses")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="report_accesses")
     kind = models.CharField(max_length=8, choices=AccessKind.choices)

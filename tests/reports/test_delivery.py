@@ -219,12 +219,22 @@ def test_a_tampered_link_gets_a_clear_403_page_and_never_another_clients_report(
 
 
 @pytest.mark.django_db
-def test_a_link_to_an_erased_clients_report_is_gone(media_root, session, therapist, client, clinic_admin, runner):
+def test_erasure_deletes_the_pdf_and_the_link_is_gone(media_root, session, therapist, client, clinic_admin, runner,
+                                                     django_capture_on_commit_callbacks):  # fmt: skip
     from clients.services import client_erase
 
     report = ready_report(session, therapist)
+    services.report_preview(report_id=report.pk, user=therapist, now=NOW, ip="10.0.0.5", user_agent="test")
+    delivery = services.report_send(report=report, by=therapist, now=NOW, site_url=SITE)
     link = _link(report)
-    client_erase(client=runner, erased_by=clinic_admin, now=NOW, confirmation="Paula Radcliffe")
+    assert client.get(link, REMOTE_ADDR="203.0.113.7").status_code == 200
+    name = report.pdf.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client_erase(client=runner, erased_by=clinic_admin, now=NOW, confirmation="Paula Radcliffe")
+    assert not default_storage.exists(name)
+    delivery.refresh_from_db()
+    assert delivery.to == ""
+    assert set(ReportAccess.objects.values_list("ip", "user_agent")) == {(None, "")}
     response = client.get(link)
     assert response.status_code == 410 and "no longer available" in response.content.decode()
 

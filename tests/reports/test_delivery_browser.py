@@ -52,3 +52,8 @@ def test_therapist_generates_previews_and_sends_a_report(page, login, live_serve
     # The client's page shows the report and its delivery on the timeline.
     page.goto(f"/clients/{runner.pk}/")
     page.get_by_text("Progress report v1").wait_for()
+    # A changed link gets a page that says so (checked with axe like every page).
+    page.context.clear_cookies()
+    response = page.goto("/reports/download/not-a-real-link/")
+    assert response.status == 403
+    page.get_by_role("heading", name="This link cannot be used").wait_for()

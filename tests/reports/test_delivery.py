@@ -308,3 +308,87 @@ def test_api_refuses_to_send_without_consent(media_root, therapist, api_as):
     preview(report, therapist)
     response = api_as(therapist).post(f"/api/reports/{report.pk}/send/")
     assert response.status_code == 409 and response.data["code"] == "consent_missing"
+
+
+@pytest.mark.django_db
+def test_staff_see_the_delivery_state_on_the_timeline_and_no_pdf_before_it_is_ready(
+    media_root, session, therapist, runner, client, mailoutbox
+):
+    from clients.timeline import client_timeline
+
+    queued = services.report_generate(session=session, by=therapist, now=NOW)
+    client.force_login(therapist)
+    response = client.get(reverse("reports:preview", args=[queued.pk]))
+    assert response.status_code == 409 and "there is no PDF to show yet" in response.content.decode()
+    services.report_render(report_id=queued.pk, now=NOW, today=TODAY)
+    preview(queued, therapist)
+    services.report_send(report=queued, by=therapist, now=NOW, site_url=SITE)
+    deliver_queued_emails(now=NOW)
+    [entry] = [e for e in client_timeline(client=runner, user=therapist, now=NOW + timedelta(hours=1)).past
+               if e.kind == "report"]  # fmt: skip
+    assert entry.status == "Sent"
+    page = client.get(reverse("reports:detail", args=[queued.pk])).content.decode()
+    assert 'id="delivery-status" data-code="sent">Sent<' in page and "paula@example.com" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_generations_make_one_version(media_root, therapist, runner):
+    """Two requests at once (two database connections): the session lock and the constraint let
+    exactly one through; the other is a clear conflict."""
+    import threading
+
+    from django.db import connection
+
+    session = signed_off_session(client=runner, therapist=therapist)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def generate():
+        try:
+            barrier.wait()
+            outcomes.append(services.report_generate(session=session, by=therapist, now=NOW).version)
+        except ConflictError as exc:
+            outcomes.append(exc.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=generate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == sorted(
+        [1, "Version 1 of this report is still being generated; wait for it to finish."], key=str
+    )
+    assert Report.objects.filter(session=session).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_render_whose_worker_died_is_reclaimed_and_finished_once(media_root, session, therapist):
+    from core.jobs import job_claim, jobs_sweep
+
+    report = services.report_generate(session=session, by=therapist, now=NOW)
+    assert job_claim(Report, report.pk, now=NOW) is not None  # a worker took it and was killed
+    assert services.report_render(report_id=report.pk, now=NOW, today=TODAY) is False  # still leased
+    later = NOW + Report.lease + timedelta(seconds=1)
+    assert jobs_sweep(now=later)["reclaimed"] == 1
+    assert services.report_render(report_id=report.pk, now=later, today=TODAY) is True
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and report.attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_50_session_history_lists_in_a_constant_number_of_queries(
+    media_root, therapist, runner, client, django_assert_max_num_queries
+):
+    for i in range(50):
+        day = TODAY - timedelta(weeks=i)
+        session = signed_off_session(client=runner, therapist=therapist, day=day)
+        Report.objects.create(client=runner, session=session, version=1, created_by=therapist, created_at=NOW,
+                              run_after=NOW, status=ReportStatus.FAILED, problems="Not yet.")  # fmt: skip
+    client.force_login(therapist)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("reports:client", args=[runner.pk]))
+    assert page.status_code == 200 and page.content.decode().count("Version 1") == 50
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("clients:detail", args=[runner.pk])).status_code == 200

@@ -29,10 +29,14 @@ def report_client(**fields):
 
 
 def signed_off_session(*, client, therapist, now=NOW, day=TODAY, sign_off=True):
+    """A gait session with one accepted therapist finding, signed off unless sign_off=False."""
     session = gait_services.session_create(
         client=client, therapist=therapist, created_by=therapist, date=day, treadmill_speed_kmh=11,
         footwear="SHOES", pain_today=2, notes="Left knee pain.",
     )  # fmt: skip
+    # A reviewed finding, so a renderer that needs signed-off findings has one.
+    gait_services.finding_add(session=session, code="overstride", side="", severity="mild", by=therapist, now=now,
+                              summary="The foot lands a little ahead of the body.")  # fmt: skip
     if sign_off:
         session = gait_services.session_sign_off(session=session, by=therapist, now=now)
     return session

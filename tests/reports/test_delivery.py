@@ -392,3 +392,16 @@ def test_a_50_session_history_lists_in_a_constant_number_of_queries(
     assert page.status_code == 200 and page.content.decode().count("Version 1") == 50
     with django_assert_max_num_queries(25):
         assert client.get(reverse("clients:detail", args=[runner.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_signed_off_session_page_generates_a_report(media_root, session, therapist, client):
+    client.force_login(therapist)
+    page = client.get(reverse("gait:session-detail", args=[session.pk])).content.decode()
+    assert "Generate progress report" in page and reverse("reports:generate", args=[session.pk]) in page
+    response = client.post(reverse("reports:generate", args=[session.pk]))
+    report = Report.objects.get(session=session)
+    assert response.status_code == 302 and response["Location"] == reverse("reports:detail", args=[report.pk])
+    again = client.post(reverse("reports:generate", args=[session.pk]), follow=True)
+    assert "still being generated" in again.content.decode()
+    assert Report.objects.filter(session=session).count() == 1

@@ -15,7 +15,8 @@ JOB_TIMEOUT_MS = 90_000  # the worker renders with WeasyPrint on a loaded 2-core
 
 def generate_preview_and_send(page, live_server, *, client, session_date: str) -> None:
     """From the client's page (logged in as a therapist): generate, wait, preview, send, see "Sent".
-    Reusable after other flows (e.g. a prescribe flow) that end with a signed-off session."""
+    Reusable after other flows (e.g. a prescribe flow) that end with a signed-off session; the test
+    needs the `celery_worker_process` fixture (the worker renders and sends)."""
     page.goto(f"/clients/{client.pk}/")
     page.get_by_role("link", name="Progress reports").click()
     page.get_by_role("button", name=f"Generate report for the session of {session_date}").click()

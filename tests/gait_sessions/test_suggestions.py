@@ -142,7 +142,7 @@ def test_strength_is_capped_and_a_corrected_test_moves_it_back(gait_session, the
     record_test(gait_session, therapist, "TRENDELENBURG", "LEFT", trendelenburg_positive=True)
     row = gait_session.suggestions.get()
     assert (row.strength, row.score) == ("strong", 3)  # 2 + 1 + 1, capped at 3
-    assert "hip abduction grade raises it" in row.rationale
+    assert "Hip abduction grade raises it; trendelenburg raises it." in row.rationale
     record_test(gait_session, therapist, "HIP_ABDUCTION_STRENGTH", "LEFT", strength_grade=5)  # corrected
     record_test(gait_session, therapist, "TRENDELENBURG", "LEFT", trendelenburg_positive=False)
     row.refresh_from_db()
@@ -176,7 +176,7 @@ def test_cadence_below_the_runners_band_raises_low_cadence(therapist, analysed):
     row.refresh_from_db()
     assert row.strength == "strong"
     assert [e["effect"] for e in row.evidence if e["kind"] == "metric"] == ["raises"]
-    assert "From 170 steps/min: try 179-187" in row.rationale  # +5-10 % of 170.01
+    assert "From 170 steps/min: try 179-187 (a metronome helps). Cadence raises it." in row.rationale  # +5-10 %
 
 
 # ---- deciding --------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ class TriadSession:
         return self.session.suggestions.get(code="weak_gluteus_medius", side="left")
 
 
-def _analysed(trial, therapist, clip: Path, **deviations) -> GaitVideo:
+def analysed_video(trial, therapist, clip: Path, **deviations) -> GaitVideo:
     """A video analysed in-process, its landmarks from a synthetic runner (no MediaPipe: fast)."""
     video = services.video_upload(trial=trial, upload=as_upload(clip), view="side", uploaded_by=therapist, now=NOW)
     assert analysis.analyse_video(video.pk, landmark_source=synthetic_landmarks(**deviations)) == "done"
@@ -61,8 +61,8 @@ def triad_session(
         assert clips is not None, "videos need a folder for the clips"
         cued = services.trial_create(session=session, kind="WITH_CUES", label="Run quietly", cues="run quietly",
                                      by=therapist)  # fmt: skip
-        baseline_video = _analysed(baseline, therapist, make_clip(clips / "baseline.mp4", seed=1), overstride=18)
-        cued_video = _analysed(cued, therapist, make_clip(clips / "cued.mp4", seed=2))
+        baseline_video = analysed_video(baseline, therapist, make_clip(clips / "baseline.mp4", seed=1), overstride=18)
+        cued_video = analysed_video(cued, therapist, make_clip(clips / "cued.mp4", seed=2))
         for finding in session.findings.filter(review="PENDING"):
             services.finding_review(finding=finding, action="accept", by=therapist, now=NOW)
     for code, side in TRIAD_LEFT:

@@ -11,7 +11,8 @@ import pytest
 
 from gait import selectors, services
 from gait.models import AccessKind, ClinicalSuggestion, GaitAccess, SuggestionStatus, TrialKind
-from tests.gait_sessions.conftest import NOW
+from tests.gait_sessions.conftest import NOW, make_clip
+from tests.gait_sessions.scenarios import analysed_video
 
 pytestmark = pytest.mark.django_db
 
@@ -82,9 +83,20 @@ def test_each_single_pattern(gait_session, therapist, findings, expected):
     assert current(gait_session) == expected
 
 
-def test_a_clean_runner_gets_no_suggestion(gait_session, therapist, analysed):
+def test_a_clean_runner_gets_no_suggestion(media_root, trial, therapist, tmp_path):
+    """A synthetic runner without deviations, analysed for real (landmarks synthetic, no MediaPipe)."""
+    video = analysed_video(trial, therapist, make_clip(tmp_path / "clean.mp4", seed=5))
+    session = video.trial.session
+    assert video.report["metrics"] and not session.findings.exists()
+    assert services.suggestions_refresh(session_id=session.pk) == [] and not session.suggestions.exists()
+    assert selectors.session_targets(session=session)["priorities"] == []
+
+
+def test_rejecting_the_engines_findings_leaves_no_suggestion(therapist, analysed):
     session = analysed.trial.session
-    for finding in session.findings.all():  # the engine's overstride, rejected by the therapist
+    add_findings(session, therapist, [("heel_strike", "")])
+    assert current(session) == [("low_cadence", "", "likely")]  # the engine's overstride + the heel strike
+    for finding in session.findings.filter(source="ENGINE"):
         services.finding_review(finding=finding, action="reject", by=therapist, now=NOW)
     assert current(session) == [] and not session.suggestions.exists()
 

@@ -21,22 +21,11 @@ def test_therapist_starts_a_session_with_standing_tests(client, therapist, conse
     client.force_login(therapist)
     page = client.get(f"/clients/{consenting_client.pk}/").content.decode()
     assert f"/gait/clients/{consenting_client.pk}/sessions/new/" in page
-    response = client.post(
-        f"/gait/clients/{consenting_client.pk}/sessions/new/",
-        {
-            "date": "2026-03-02",
-            "therapist": therapist.pk,
-            "treadmill_speed_kmh": "11.5",
-            "footwear": "SHOES",
-            "pain_today": "2",
-            "strength_left": "4",
-            "strength_right": "5",
-            "trendelenburg_right": "positive",
-            "squat_left": "POOR",
-            "balance_left": "21.5",
-            "other": "Calf raises 25/31",
-        },
-    )
+    response = client.post(f"/gait/clients/{consenting_client.pk}/sessions/new/", {
+        "date": "2026-03-02", "therapist": therapist.pk, "treadmill_speed_kmh": "11.5", "footwear": "SHOES",
+        "pain_today": "2", "strength_left": "4", "strength_right": "5", "trendelenburg_right": "positive",
+        "squat_left": "POOR", "balance_left": "21.5", "other": "Calf raises 25/31",
+    })
     assert response.status_code == 302, response.content.decode()[:2000]
     session = GaitSession.objects.get(client=consenting_client)
     assert response["Location"] == f"/gait/sessions/{session.pk}/"

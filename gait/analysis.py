@@ -212,9 +212,12 @@ def _needs_browser_copy(path: Path) -> bool:
 
 
 def _browser_copy(path: Path, out: Path, max_side: int = 1920) -> Path:
-    """H.264 / yuv420p MP4 of the video, upright (rotation applied), for Chromium. Audio is
-    left out: the review page needs the picture."""
-    with av.open(str(out), "w") as container:
+    """H.264 / yuv420p MP4 of the video, upright (rotation applied), for Chromium. The audio is
+    kept (as AAC) when the original has some: how loud each foot lands is worth hearing."""
+    with av.open(str(path)) as source, av.open(str(out), "w") as container:
+        video_in = source.streams.video[0]
+        origin = float(video_in.start_time * video_in.time_base) if video_in.start_time else 0.0
+        audio = None
         stream = None
         last_pts = -1
         for frame in iter_frames(path, max_side=max_side):
@@ -225,15 +228,55 @@ def _browser_copy(path: Path, out: Path, max_side: int = 1920) -> Path:
                 stream.pix_fmt = "yuv420p"
                 stream.codec_context.time_base = Fraction(1, 1000)
                 stream.options = {"crf": "23", "preset": "veryfast"}
+                if source.streams.audio:  # every stream must exist before the first packet
+                    audio = _AudioCopy(source, container, origin)
             image = frame.rgb[: stream.height, : stream.width]
             video_frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             last_pts = max(last_pts + 1, round(frame.time_s * 1000))
             video_frame.pts = last_pts
             video_frame.time_base = Fraction(1, 1000)
             container.mux(stream.encode(video_frame))
+            if audio:
+                audio.mux_until(frame.time_s)  # interleaved with the picture: plays while it streams
         if stream is not None:
             container.mux(stream.encode())
+        if audio:
+            audio.mux_until(float("inf"))
     return out
+
+
+class _AudioCopy:
+    """The original's first audio track re-encoded as AAC (any codec in, one that every browser
+    plays out), on the video's clock (time 0 = the first picture), muxed a packet at a time."""
+
+    def __init__(self, source, container, origin_s: float):
+        self.source, self.container = source, container
+        self.input = source.streams.audio[0]
+        rate = self.input.codec_context.sample_rate or 48000
+        self.output = container.add_stream("aac", rate=rate)
+        self.output.layout = "mono" if self.input.codec_context.layout.nb_channels == 1 else "stereo"
+        self.output.bit_rate = 128_000
+        self.origin = origin_s
+        self.packets = self._encoded()
+        self.pending = next(self.packets, None)
+
+    def _encoded(self):
+        for packet in self.source.demux(self.input):
+            for frame in packet.decode():
+                if frame.pts is None:
+                    continue
+                at = float(frame.pts * frame.time_base) - self.origin
+                if at < 0:  # sound from before the first picture
+                    continue
+                frame.pts = round(at * frame.sample_rate)
+                frame.time_base = Fraction(1, frame.sample_rate)
+                yield from self.output.encode(frame)
+        yield from self.output.encode(None)
+
+    def mux_until(self, time_s: float) -> None:
+        while self.pending is not None and float(self.pending.pts * self.pending.time_base) <= time_s:
+            self.container.mux(self.pending)
+            self.pending = next(self.packets, None)
 
 
 def _finding_key(finding: dict, report: dict) -> str:

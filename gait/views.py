@@ -171,16 +171,21 @@ def session_detail(request, session_id):
     services.access_record(user=request.user, client_id=session.client_id, kind=AccessKind.FINDINGS,
                            what=f"session #{session.pk} page", now=timezone.now())
     trials = list(session.trials.all())
+    view_warnings = {}
     for trial in trials:
         for video in trial.videos.all():
             video.charts = charts.metric_charts(video.report)
+            video.view_warning = view_warnings[video.pk] = selectors.video_view_warning(video)
+    findings = list(session.findings.all())
+    for finding in findings:
+        finding.view_warning = view_warnings.get(finding.video_id)
     return render(request, "gait/session_detail.html", {
         "session": session,
         "client": session.client,
         "status": selectors.session_status(session),
         "status_label": selectors.SessionStatus.LABELS[selectors.session_status(session)],
         "trials": trials,
-        "findings": list(session.findings.all()),
+        "findings": findings,
         "severities": Severity.choices,
         "views": View.choices,
         "trial_kinds": TrialKind.choices,

@@ -112,10 +112,11 @@ def _summary(label, unit, steps) -> str:
     return f"{label} per step, " + "; ".join(parts) + "."
 
 
-@lru_cache(maxsize=512)  # a page shows the same reports again and again; drawing takes ~0.1 s each
+@lru_cache(maxsize=512)  # a page shows the same reports again and again; drawing takes ~0.07 s CPU each
 def _steps_image(name: str, unit: str, steps_json: str) -> str:
     steps = json.loads(steps_json)
-    figure = Figure(figsize=(4.2, 2.1), layout="constrained")
+    figure = Figure(figsize=(4.2, 2.1))
+    figure.subplots_adjust(left=0.17, right=0.98, top=0.96, bottom=0.21)  # fixed: half the time of a layout engine
     axes = figure.add_subplot()
     for side in SIDES:
         points = steps[side]

@@ -127,7 +127,13 @@ class VideoSerializer(serializers.Serializer):
     detected_view = serializers.CharField()
     engine_version = serializers.CharField()
     thresholds = serializers.DictField(child=serializers.FloatField(), allow_null=True)
+    view_warning = serializers.SerializerMethodField(
+        help_text="Set when the clip looks filmed from another view than the one it was uploaded as"
+    )
     urls = serializers.SerializerMethodField()
+
+    def get_view_warning(self, video) -> str | None:
+        return selectors.video_view_warning(video)
 
     def get_urls(self, video) -> dict[str, str]:
         urls = {"original": _media_url(video, "original"), "playable": _media_url(video, "playable")}

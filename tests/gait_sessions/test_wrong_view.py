@@ -25,7 +25,7 @@ def _analysed(trial, therapist, path, view, runner_view):
 
 
 def test_a_side_clip_uploaded_as_rear_is_flagged_on_the_video_and_its_findings(
-    client, therapist, media_root, trial, tmp_path
+    client, therapist, media_root, trial, tmp_path, api_as
 ):
     wrong = _analysed(trial, therapist, make_clip(tmp_path / "side.mp4", seed=1), "rear", "side")
     right = _analysed(trial, therapist, make_clip(tmp_path / "side2.mp4", seed=2), "side", "side")
@@ -44,6 +44,9 @@ def test_a_side_clip_uploaded_as_rear_is_flagged_on_the_video_and_its_findings(
     for finding in Finding.objects.filter(session=trial.session):
         block = re.search(rf'<article class="finding" id="finding-{finding.pk}".*?</article>', page, re.S).group(0)
         assert (warning in block) == (finding.video_id == wrong.pk), finding
+    videos = api_as(therapist).get(f"/api/gait-videos/?session={trial.session_id}").json()["results"]
+    flags = {v["id"]: v["view_warning"] for v in videos}  # in the API too
+    assert flags[right.pk] is None and flags[wrong.pk].startswith(warning)
 
 
 def test_a_rear_clip_uploaded_as_side_is_flagged_too(client, therapist, media_root, trial, tmp_path):

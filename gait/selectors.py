@@ -300,3 +300,28 @@ def session_targets(*, session: GaitSession) -> dict:
         "videos": videos,
         "priorities": [p.as_dict() for p in top],
     }
+
+
+FRONTAL_VIEWS = ("rear", "front")
+
+
+def video_view_warning(video: GaitVideo) -> str | None:
+    """A clip uploaded with one view that looks like another (a side clip uploaded as rear, say).
+    The engine measures a clip as labelled and only warns, so the findings are probably not
+    about this runner at all; the page shows this next to them. Rear against front cannot be
+    told apart from the body's width, so only side against rear/front is checked."""
+    from .engine.view import WIDTH_RATIO_SPLIT  # the engine's own split between the two shapes
+
+    quality = (video.report or {}).get("quality") or {}
+    ratio = quality.get("body_width_ratio")
+    if video.view == "auto" or quality.get("view_source") != "caller" or ratio is None:
+        return None
+    looks_frontal = ratio > WIDTH_RATIO_SPLIT
+    if looks_frontal == (video.view in FRONTAL_VIEWS):
+        return None
+    looks = "from behind or in front" if looks_frontal else "from the side"
+    return (
+        f"Uploaded as a {video.view} view, but the runner looks filmed {looks}. The findings of this "
+        f"video were measured as a {video.view} view and are probably wrong: check each one against "
+        "the video, and reject those that do not hold."
+    )

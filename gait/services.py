@@ -23,6 +23,8 @@ from django.forms.models import model_to_dict
 from clients.models import Client, ConsentPurpose
 from clients.services import require_consent
 from core.exceptions import ApplicationError, ConflictError
+from exercises.services import programme_create_draft
+from exercises.suggestions import suggest_programme
 
 from .clinical import reasoning, targets
 from .engine.errors import GaitInputError
@@ -606,3 +608,36 @@ def access_record(*, user, client_id: int, kind: str, what: str, now: datetime) 
     if kind not in AccessKind.values:
         raise ValueError(f"Unknown access kind {kind!r}")
     return GaitAccess.objects.create(user=user, client_id=client_id, kind=kind, what=what[:200], at=now)
+
+
+# Prescribing exercises from a session ------------------------------------------------------
+def programme_prescribe(
+    *,
+    session: GaitSession,
+    focus: list[dict],
+    therapist,
+    start_date: date,
+    review_date: date | None,
+    measured_cadence: int | None,
+):
+    """A draft home programme for the session's client from the chosen focus (items of
+    gait.selectors.programme_focus): the suggested exercises (the weaker side first) and cues
+    (the cadence cue with its metronome figure), to be edited and issued in the draft editor.
+    Raises ConflictError when there is nothing to prescribe from, ValidationError naming a bad
+    date or cadence."""
+    _require_clinical(therapist)
+    if not therapist.has_perm("exercises.add_programme"):
+        raise PermissionDenied("You may not prescribe exercise programmes.")
+    if not focus:
+        raise ConflictError("Nothing to prescribe from: no confirmed suggestion or reviewed finding was chosen.")
+    suggestion = suggest_programme(
+        focus=[{"code": item["code"], "side": item.get("side")} for item in focus], measured_cadence=measured_cadence
+    )
+    return programme_create_draft(
+        client=session.client,
+        therapist=therapist,
+        start_date=start_date,
+        review_date=review_date,
+        measured_cadence=measured_cadence,
+        suggestion=suggestion,
+    )

@@ -104,3 +104,31 @@ def assessed_session(*, client, therapist, now: datetime, folder: Path, cadence:
     decide(session=session, code="weak_gluteus_medius", side="left", therapist=therapist, now=now)
     decide(session=session, code="low_cadence", therapist=therapist, now=now)
     return session
+
+
+# In a real browser (the `page` fixture), for tests that go on from the issued programme --------
+def prescribe_in_browser(page, session: GaitSession):
+    """From the session page: "Prescribe exercises", then "Start the draft" with the page's
+    defaults. Leaves the page on the draft editor and returns the draft."""
+    from exercises.models import Programme
+
+    page.goto(f"/gait/sessions/{session.pk}/")
+    page.get_by_role("link", name="Prescribe exercises").click()
+    page.get_by_role("heading", name="Prescribe exercises").wait_for()
+    page.get_by_role("button", name="Start the draft").click()
+    page.wait_for_url("**/exercises/programmes/*/")
+    page.locator("#draft-form").wait_for()
+    return Programme.objects.filter(client=session.client_id).latest("id")
+
+
+def issue_in_browser(page, *, sets: str | None = None, load: str | None = None):
+    """On the draft editor: optionally change the first exercise's sets and load, then "Save and
+    issue" (accepting the confirmation). Leaves the page on the issued version."""
+    first = page.locator("fieldset.line").first
+    if sets is not None:
+        first.get_by_label("Sets", exact=True).fill(sets)
+    if load is not None:
+        first.get_by_label("Load", exact=True).fill(load)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Save and issue").click()
+    page.locator(".issued-line").first.wait_for()

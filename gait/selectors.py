@@ -292,26 +292,34 @@ def prescribe_unavailable_reason(session: GaitSession) -> str:
     return _unavailable(*_focus(session))
 
 
-def prescription_for_session(*, session_id, now: datetime) -> Prescription:
+def prescription_for_session(*, session_id, now: datetime, with_defaults: bool = True) -> Prescription:
     """Everything the prescribe page needs. Raises NotFoundError for an unknown session or an
     erased client's. The review date is the next reassessment (the booked one, else the care
-    plan's due date) when it is not already past; the start date is today."""
-    session = session_get(session_id=session_id)
+    plan's due date) when it is not already past; the start date is today. Without defaults
+    (a submitted form brings its own dates and cadence) the cadence and review date are not
+    looked up."""
+    try:
+        session = GaitSession.objects.select_related("client").get(pk=session_id, client__erased_at__isnull=True)
+    except (GaitSession.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("No such gait session.") from None
     focus, not_in_library, reviewed = _focus(session)
     today = now.astimezone(clinic_tz()).date()
-    review_date = programme_default_review_date(client=session.client, now=now)
-    if review_date and review_date < today:  # an overdue reassessment: the therapist picks a date
-        review_date = None
-    measured = session_cadence(session)
-    cadence, note = (round(measured) if measured else None), ""
-    if cadence is not None and not CADENCE_RANGE[0] <= cadence <= CADENCE_RANGE[1]:
-        note = (
-            f"The analysed videos give {cadence} steps/min, outside a running cadence "
-            f"({CADENCE_RANGE[0]}–{CADENCE_RANGE[1]}): enter the runner's cadence for the metronome figure."
-        )
-        cadence = None
-    elif cadence is None:
-        note = "No analysed video gives a cadence: enter it for the cadence cue's metronome figure."
+    review_date = cadence = None
+    note = ""
+    if with_defaults:
+        review_date = programme_default_review_date(client=session.client, now=now)
+        if review_date and review_date < today:  # an overdue reassessment: the therapist picks a date
+            review_date = None
+        measured = session_cadence(session)
+        cadence = round(measured) if measured else None
+        if cadence is not None and not CADENCE_RANGE[0] <= cadence <= CADENCE_RANGE[1]:
+            note = (
+                f"The analysed videos give {cadence} steps/min, outside a running cadence "
+                f"({CADENCE_RANGE[0]}–{CADENCE_RANGE[1]}): enter the runner's cadence for the metronome figure."
+            )
+            cadence = None
+        elif cadence is None:
+            note = "No analysed video gives a cadence: enter it for the cadence cue's metronome figure."
     return Prescription(
         session=session,
         focus=focus,

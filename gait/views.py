@@ -15,6 +15,7 @@ from accounts.selectors import therapist_list
 from clients.selectors import client_get
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
+from exercises.forms import PlainCheckboxInput
 
 from . import charts, selectors, services
 from .models import (
@@ -237,6 +238,7 @@ class PrescribeForm(forms.Form):
         self.focus_items = focus
         for item in focus:
             self.fields[_focus_key(item)] = forms.BooleanField(required=False, initial=True, label=item["title"],
+                                                               widget=PlainCheckboxInput,
                                                                help_text=item["reason"])
 
     def focus_fields(self):
@@ -260,7 +262,8 @@ def session_prescribe(request, session_id):
     """Prescribe a home programme from the session: its confirmed suggestions and reviewed
     findings fill the focus; the draft editor opens prefilled, to be edited and issued there."""
     now = timezone.now()
-    prescription = _or_404(selectors.prescription_for_session, session_id=session_id, now=now)
+    prescription = _or_404(selectors.prescription_for_session, session_id=session_id, now=now,
+                           with_defaults=request.method != "POST")
     session = prescription.session
     form = PrescribeForm(request.POST or None, focus=prescription.focus, initial={
         "start_date": prescription.start_date, "review_date": prescription.review_date,

@@ -17,7 +17,7 @@ from exercises.suggestions import ALIASES, SUGGESTIONS
 from gait import selectors, services
 from gait.clinical.reasoning import RULES
 from gait.engine.findings import RELIABILITY
-from gait.models import Finding, Review
+from gait.models import Finding, GaitAccess, Review
 from tests.factories import ClientFactory
 from tests.gait_sessions.conftest import NOW, TODAY
 from tests.prescribing import analysed_video, decide, new_session, record_triad, seed_library
@@ -226,11 +226,23 @@ def test_unticking_everything_is_refused(client, therapist, gait_session):
     assert not Programme.objects.exists()
 
 
-def test_session_page_offers_prescribing_once_findings_are_reviewed(client, therapist, gait_session):
+def test_session_page_offers_prescribing_once_findings_are_reviewed_also_after_sign_off(
+    client, therapist, gait_session
+):
     record_triad(session=gait_session, therapist=therapist, now=NOW)
     client.force_login(therapist)
     page = client.get(reverse("gait:session-detail", args=[gait_session.pk])).content.decode()
     assert f'href="{_url(gait_session)}"' in page and "Prescribe exercises" in page
+
+    services.session_sign_off(session=gait_session, by=therapist, now=NOW)
+    page = client.get(reverse("gait:session-detail", args=[gait_session.pk])).content.decode()
+    assert f'href="{_url(gait_session)}"' in page
+    assert _post(client, gait_session).status_code == 302
+    assert GaitAccess.objects.filter(client=gait_session.client, what__contains="page").exists()
+    client.get(_url(gait_session))  # the prescribe page shows findings: the look is logged
+    assert GaitAccess.objects.filter(
+        client=gait_session.client, what=f"session #{gait_session.pk} prescribing"
+    ).exists()
 
 
 @pytest.mark.parametrize("role", ["receptionist", "clinic_admin", "no_role_user"])

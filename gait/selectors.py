@@ -318,7 +318,7 @@ def prescription_for_session(*, session_id, now: datetime, with_defaults: bool =
                 f"({CADENCE_RANGE[0]}–{CADENCE_RANGE[1]}): enter the runner's cadence for the metronome figure."
             )
             cadence = None
-        elif cadence is None:
+        elif cadence is None and any("cadence" in SUGGESTIONS[item["code"]][3] for item in focus):
             note = "No analysed video gives a cadence: enter it for the cadence cue's metronome figure."
     return Prescription(
         session=session,

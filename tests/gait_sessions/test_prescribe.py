@@ -75,6 +75,7 @@ def test_textbook_triad_confirmed_prescribes_hip_abductor_exercises_left_first(c
     assert page.status_code == 200
     assert "Confirmed suggestion: Weak gluteus medius on the left leg" in page.content.decode()
     assert "Pelvic drop: the right side drops (trains the left leg)" in page.content.decode()
+    assert "No analysed video gives a cadence" not in page.content.decode()  # nothing here needs one
 
     response = _post(client, gait_session)
     assert response.status_code == 302
@@ -154,6 +155,14 @@ def test_low_cadence_gives_the_cadence_cue_with_a_metronome_figure_from_the_meas
     cadence = programme.cues.get(cue__slug="cadence")
     assert cadence.reason.startswith("Low cadence")
     assert "set a metronome to 168 steps/min (+5 %)" in cadence.wording and "176 steps/min (+10 %)" in cadence.wording
+
+
+def test_without_an_analysed_video_the_page_asks_for_the_cadence_a_cadence_cue_needs(therapist, gait_session):
+    services.finding_add(
+        session=gait_session, code="overstride", side="", severity="moderate", summary="", by=therapist, now=NOW
+    )
+    prescription = selectors.prescription_for_session(session_id=gait_session.pk, now=NOW)
+    assert prescription.cadence is None and "enter it for the cadence cue" in prescription.cadence_note
 
 
 def test_review_date_defaults_to_the_care_plans_next_reassessment(client, therapist, gait_session):

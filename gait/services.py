@@ -11,7 +11,7 @@ import logging
 import shutil
 import tempfile
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.forms.models import model_to_dict
 from clients.models import Client, ConsentPurpose
 from clients.services import require_consent
 from core.exceptions import ApplicationError, ConflictError
+from exercises.selectors import draft_made_since
 from exercises.services import programme_create_draft
 from exercises.suggestions import suggest_programme
 
@@ -611,6 +612,12 @@ def access_record(*, user, client_id: int, kind: str, what: str, now: datetime) 
 
 
 # Prescribing exercises from a session ------------------------------------------------------
+# A second "Start the draft" this soon after the first (a double click, a resubmitted form) opens
+# the draft the first one made: drafts are never deleted, so duplicates would stay.
+PRESCRIBE_REPEAT_WINDOW = timedelta(seconds=30)
+
+
+@transaction.atomic
 def programme_prescribe(
     *,
     session: GaitSession,
@@ -619,10 +626,15 @@ def programme_prescribe(
     start_date: date,
     review_date: date | None,
     measured_cadence: int | None,
-):
-    """A draft home programme for the session's client from the chosen focus (items of
-    gait.selectors.programme_focus): the suggested exercises (the weaker side first) and cues
-    (the cadence cue with its metronome figure), to be edited and issued in the draft editor.
+    now: datetime,
+) -> tuple:
+    """(draft, created): a draft home programme for the session's client from the chosen focus
+    (items of gait.selectors.programme_focus): the suggested exercises (the weaker side first)
+    and cues (the cadence cue with its metronome figure), to be edited and issued in the draft
+    editor.
+    The therapist's own draft for this client from the last PRESCRIBE_REPEAT_WINDOW is returned
+    (created False) instead of a second one; the client's row is locked, so two requests at
+    once make one.
     Raises ConflictError when there is nothing to prescribe from, ValidationError naming a bad
     date or cadence."""
     _require_clinical(therapist)
@@ -633,7 +645,11 @@ def programme_prescribe(
     suggestion = suggest_programme(
         focus=[{"code": item["code"], "side": item.get("side")} for item in focus], measured_cadence=measured_cadence
     )
-    return programme_create_draft(
+    Client.objects.select_for_update().filter(pk=session.client_id).first()
+    repeat = draft_made_since(client=session.client, therapist=therapist, since=now - PRESCRIBE_REPEAT_WINDOW)
+    if repeat is not None:
+        return repeat, False
+    programme = programme_create_draft(
         client=session.client,
         therapist=therapist,
         start_date=start_date,
@@ -641,3 +657,4 @@ def programme_prescribe(
         measured_cadence=measured_cadence,
         suggestion=suggestion,
     )
+    return programme, True

@@ -275,10 +275,10 @@ def session_prescribe(request, session_id):
         if not prescription.unavailable and form.is_valid():
             data = form.cleaned_data
             try:
-                programme = services.programme_prescribe(
+                programme, created = services.programme_prescribe(
                     session=session, focus=form.chosen_focus(), therapist=request.user,
                     start_date=data["start_date"], review_date=data["review_date"],
-                    measured_cadence=data["measured_cadence"],
+                    measured_cadence=data["measured_cadence"], now=now,
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -288,7 +288,8 @@ def session_prescribe(request, session_id):
                 form.add_error(None, exc.message)
                 status = exc.status_code
             else:
-                messages.success(request, "Draft programme prescribed from the session; adjust it, then issue it.")
+                messages.success(request, "Draft programme prescribed from the session; adjust it, then issue it."
+                                 if created else "You started this draft moments ago: here it is (no second draft).")
                 return redirect("exercises:programme", programme_id=programme.pk)
     else:
         services.access_record(user=request.user, client_id=session.client_id, kind=AccessKind.FINDINGS,

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from careplans.models import CarePlan
 from clients.services import client_erase
@@ -227,6 +228,52 @@ def test_only_rejected_or_unmapped_findings_say_so(client, therapist, gait_sessi
     assert not Programme.objects.exists()
 
 
+def test_a_second_submit_opens_the_first_draft_instead_of_making_another(client, therapist, gait_session):
+    record_triad(session=gait_session, therapist=therapist, now=NOW)
+    client.force_login(therapist)
+    first, second = _post(client, gait_session), _post(client, gait_session)
+    assert first["Location"] == second["Location"]
+    assert Programme.objects.count() == 1
+    page = client.get(second["Location"]).content.decode()
+    assert "You started this draft moments ago" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_prescriptions_at_the_same_moment_make_one_draft(therapist, gait_session):
+    import threading
+
+    from django.db import connection
+
+    record_triad(session=gait_session, therapist=therapist, now=NOW)
+    focus = selectors.programme_focus(gait_session)
+    barrier, results = threading.Barrier(2), []
+
+    def prescribe():
+        try:
+            barrier.wait()
+            results.append(
+                services.programme_prescribe(
+                    session=gait_session,
+                    focus=focus,
+                    therapist=therapist,
+                    start_date=TODAY,
+                    review_date=None,
+                    measured_cadence=None,
+                    now=timezone.now(),
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=prescribe) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created for _, created in results) == [False, True]
+    assert Programme.objects.count() == 1
+
+
 def test_unticking_everything_is_refused(client, therapist, gait_session):
     record_triad(session=gait_session, therapist=therapist, now=NOW)
     client.force_login(therapist)
@@ -269,6 +316,7 @@ def test_staff_without_clinical_permissions_cannot_prescribe(request, client, ro
             start_date=TODAY,
             review_date=None,
             measured_cadence=None,
+            now=NOW,
         )
 
 

@@ -121,14 +121,16 @@ def prescribe_in_browser(page, session: GaitSession):
     return Programme.objects.filter(client=session.client_id).latest("id")
 
 
-def issue_in_browser(page, *, sets: str | None = None, load: str | None = None):
-    """On the draft editor: optionally change the first exercise's sets and load, then "Save and
-    issue" (accepting the confirmation). Leaves the page on the issued version."""
-    first = page.locator("fieldset.line").first
+def issue_in_browser(page, *, exercise: str | None = None, sets: str | None = None, load: str | None = None):
+    """On the draft editor: optionally change the sets and load of one exercise (by name; the
+    first line without one), then "Save and issue" (accepting the confirmation). Leaves the page
+    on the issued version."""
+    lines = page.locator("fieldset.line")
+    line = lines.filter(has_text=exercise).first if exercise else lines.first
     if sets is not None:
-        first.get_by_label("Sets", exact=True).fill(sets)
+        line.get_by_label("Sets", exact=True).fill(sets)
     if load is not None:
-        first.get_by_label("Load", exact=True).fill(load)
+        line.get_by_label("Load", exact=True).fill(load)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Save and issue").click()
     page.locator(".issued-line").first.wait_for()

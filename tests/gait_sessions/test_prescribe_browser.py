@@ -50,26 +50,21 @@ def test_therapist_prescribes_from_confirmed_suggestions_edits_a_dosage_and_issu
     page.get_by_role("button", name="Start the draft").click()
     page.wait_for_url(f"{live_server.url}/exercises/programmes/*/")
 
-    first = page.locator("fieldset.line").first
-    assert "Side-lying hip abduction" in first.inner_text()
-    assert "Weak gluteus medius (left)" in first.inner_text()
-    assert first.get_by_label("Side", exact=True).input_value() == Side.LEFT_FIRST
+    # Exercises follow the suggestions' strength; every one-sided one starts on the weak left leg.
+    abduction = page.locator("fieldset.line", has_text="Side-lying hip abduction").first
+    assert "Weak gluteus medius (left)" in abduction.inner_text()
+    assert abduction.get_by_label("Side", exact=True).input_value() == Side.LEFT_FIRST
     assert "set a metronome to 168 steps/min (+5 %)" in page.locator("#draft-form").inner_text()
     assert "Overstriding" not in page.locator("#draft-form").inner_text()
 
-    issue_in_browser(page, sets="4", load="light band")
+    issue_in_browser(page, exercise="Side-lying hip abduction", sets="4", load="light band")
     page.get_by_role("heading", name="Programme version 1").wait_for()
-    assert (
-        "4 × 12 per side, 3× a week · light band · Left first" in page.locator("article.issued-line").first.inner_text()
-    )
+    issued = page.locator("article.issued-line", has_text="Side-lying hip abduction").first
+    assert "4 × 12 per side, 3× a week · light band · Left first" in issued.inner_text()
 
     programme = runner.programmes.get()
     assert (programme.status, programme.version, programme.measured_cadence) == (ProgrammeStatus.ISSUED, 1, 160)
     assert programme.review_date == due
-    line = programme.exercises.first()
-    assert (line.exercise.slug, line.sets, line.load, line.side) == (
-        "side-lying-hip-abduction",
-        4,
-        "light band",
-        Side.LEFT_FIRST,
-    )
+    line = programme.exercises.get(exercise__slug="side-lying-hip-abduction")
+    assert (line.sets, line.load, line.side) == (4, "light band", Side.LEFT_FIRST)
+    assert {line.side for line in programme.exercises.all() if line.one_sided} == {Side.LEFT_FIRST}

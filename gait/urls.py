@@ -9,6 +9,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:session_id>/trials/", views.trial_create, name="trial-create"),
     path("sessions/<int:session_id>/findings/", views.finding_add, name="finding-add"),
+    path("sessions/<int:session_id>/prescribe/", views.session_prescribe, name="session-prescribe"),
     path(
         "sessions/<int:session_id>/suggestions/<int:suggestion_id>/decide/",
         views.suggestion_decide,

@@ -15,6 +15,7 @@ from accounts.selectors import therapist_list
 from clients.selectors import client_get
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
+from exercises.forms import PlainCheckboxInput
 
 from . import charts, selectors, services
 from .models import (
@@ -194,6 +195,8 @@ def session_detail(request, session_id):
         "limit_bytes": services.upload_limit_bytes(),
         "limit_mb": services.upload_limit_bytes() // (1024 * 1024),
         "signed_off": session.is_signed_off,
+        "prescribe_unavailable": selectors.prescribe_unavailable_reason(session)
+        if request.user.has_perm("exercises.add_programme") else "",
     })
 
 
@@ -294,3 +297,84 @@ def video_retry(request, video_id):
     video = _or_404(selectors.video_get, video_id=video_id)
     return _run(request, video.trial.session_id, lambda: services.video_retry(
         video=video, by=request.user, now=timezone.now()), "The video is queued for analysis again.")
+
+
+# Prescribing exercises from the session ------------------------------------------------------
+def _focus_key(item: dict) -> str:
+    return f"focus_{item['code']}_{item.get('side') or 'both'}"
+
+
+class PrescribeForm(forms.Form):
+    """What to address (the session's focus, all ticked) and the programme's dates and cadence."""
+
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  help_text="The next reassessment (from the care plan when there is one).")
+    measured_cadence = forms.IntegerField(min_value=100, max_value=250, required=False,
+                                          label="Measured cadence (steps/min)",
+                                          help_text="Gives the cadence cue its metronome figure (+5 % and +10 %).")
+
+    def __init__(self, *args, focus: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.focus_items = focus
+        for item in focus:
+            self.fields[_focus_key(item)] = forms.BooleanField(required=False, initial=True, label=item["title"],
+                                                               widget=PlainCheckboxInput,
+                                                               help_text=item["reason"])
+
+    def focus_fields(self):
+        return [self[_focus_key(item)] for item in self.focus_items]
+
+    def chosen_focus(self) -> list[dict]:
+        return [item for item in self.focus_items if self.cleaned_data.get(_focus_key(item))]
+
+    def clean(self):
+        data = super().clean()
+        start, review = data.get("start_date"), data.get("review_date")
+        if start and review and review < start:
+            self.add_error("review_date", "The review date must be on or after the start date.")
+        if self.focus_items and not self.chosen_focus():
+            raise forms.ValidationError("Tick at least one thing for the programme to address.")
+        return data
+
+
+@staff_permission_required(["gait.view_gaitsession", "exercises.add_programme"])
+def session_prescribe(request, session_id):
+    """Prescribe a home programme from the session: its confirmed suggestions and reviewed
+    findings fill the focus; the draft editor opens prefilled, to be edited and issued there."""
+    now = timezone.now()
+    prescription = _or_404(selectors.prescription_for_session, session_id=session_id, now=now,
+                           with_defaults=request.method != "POST")
+    session = prescription.session
+    form = PrescribeForm(request.POST or None, focus=prescription.focus, initial={
+        "start_date": prescription.start_date, "review_date": prescription.review_date,
+        "measured_cadence": prescription.cadence,
+    })
+    status = 200
+    if request.method == "POST":
+        status = 409 if prescription.unavailable else 400
+        if not prescription.unavailable and form.is_valid():
+            data = form.cleaned_data
+            try:
+                programme, created = services.programme_prescribe(
+                    session=session, focus=form.chosen_focus(), therapist=request.user,
+                    start_date=data["start_date"], review_date=data["review_date"],
+                    measured_cadence=data["measured_cadence"], now=now,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, "Draft programme prescribed from the session; adjust it, then issue it."
+                                 if created else "You started this draft moments ago: here it is (no second draft).")
+                return redirect("exercises:programme", programme_id=programme.pk)
+    else:
+        services.access_record(user=request.user, client_id=session.client_id, kind=AccessKind.FINDINGS,
+                               what=f"session #{session.pk} prescribing", now=now)
+    return render(request, "gait/session_prescribe.html", {
+        "session": session, "client": session.client, "prescription": prescription, "form": form,
+    }, status=status)

@@ -71,3 +71,15 @@ def build_client_with_sessions(therapist, folder: Path, *, earlier_sessions: int
     scenario.sessions.append(session)
     scenario.trials.update(baseline=baseline, cues=cues)
     return scenario
+
+
+def video_with_report_row(scenario: Scenario, make_video, weeks: int) -> GaitVideo:
+    """One more earlier session with a baseline whose analysed video copies today's report (a
+    database row only: for counting queries, not for playing)."""
+    therapist = scenario.therapist
+    session = services.session_create(
+        client=scenario.client, therapist=therapist, created_by=therapist, date=TODAY - timedelta(weeks=weeks)
+    )
+    trial = services.trial_create(session=session, kind="BASELINE", label="Baseline", by=therapist)
+    source = scenario.trials["baseline"].videos.get()
+    return make_video(trial, source.report, view="side")

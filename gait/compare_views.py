@@ -51,5 +51,4 @@ def client_timeline(request, client_id):
         "client": client,
         "sessions": sessions,
         "charts": trend_charts.trend_charts(trends),
-        "trends": trends,
     })  # fmt: skip

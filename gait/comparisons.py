@@ -139,7 +139,7 @@ def trial_comparison(*, trial_a_id, trial_b_id, with_choices: bool = False) -> T
     of, the per-metric change with its SDD verdict and the matched contacts for the player.
 
     Raises NotFoundError for an unknown trial (or an erased client's), ComparisonRefused for the
-    same trial twice or trials of two different clients. Three queries (four with choices).
+    same trial twice or trials of two different clients. Two queries (three with the choices).
     """
     ids = []
     for name, raw in (("a", trial_a_id), ("b", trial_b_id)):

@@ -43,7 +43,8 @@ def analysed_video(trial: Trial, therapist, folder: Path, seed: int, view: str =
 
 def build_client_with_sessions(therapist, folder: Path, *, earlier_sessions: int = 1) -> Scenario:
     """A client with `earlier_sessions` six-weekly sessions (a baseline side video each) and
-    today's session with a baseline run (overstriding) and a cued run (shorter stride)."""
+    today's session with a baseline run (overstriding, heel first) and a cued run (shorter stride,
+    flatter foot, higher cadence)."""
     client = ClientFactory(first_name="Bea", last_name="Fore")
     consent_record(client=client, purpose=ConsentPurpose.VIDEO, granted=True, recorded_by=therapist, now=NOW)
     scenario = Scenario(client=client, therapist=therapist)
@@ -66,7 +67,9 @@ def build_client_with_sessions(therapist, folder: Path, *, earlier_sessions: int
     )
     baseline = services.trial_create(session=session, kind="BASELINE", label="Baseline", by=therapist)
     cues = services.trial_create(session=session, kind="WITH_CUES", label="With cues", cues="run quietly", by=therapist)
-    analysed_video(baseline, therapist, folder, seed, overstride=18, pelvic_drop=6.0)
+    # Overstriding with a heavy heel landing: the engine finds both, and the clinical reasoning
+    # suggests a higher cadence (a suggestion to confirm on the session page).
+    analysed_video(baseline, therapist, folder, seed, overstride=18, heel_strike=20, pelvic_drop=6.0)
     analysed_video(cues, therapist, folder, seed + 1, overstride=6, pelvic_drop=6.0, cadence=180)
     scenario.sessions.append(session)
     scenario.trials.update(baseline=baseline, cues=cues)

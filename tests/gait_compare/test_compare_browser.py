@@ -1,15 +1,16 @@
-"""In a real browser: a therapist opens the comparison of a baseline and a cued run from the
+"""In a real browser: a therapist confirms a clinical reasoning suggestion, opens the comparison of a baseline and a cued run from the
 session page, steps both videos stride by stride (both land on the matched contact times), works
 the player with the keyboard alone, and opens the client's gait timeline with its trend charts.
 
-`setup_world` and `walk_through_comparison` are separate so another step can run first on the
-same page (e.g. confirming a clinical suggestion on the session page)."""
+Set-up (`setup_world`) and each step (`confirm_a_suggestion`, `walk_through_comparison`,
+`check_phone_layout`) are functions of their own, so steps can be added or reused."""
 
 from __future__ import annotations
 
 import pytest
 
 from gait.comparisons import trial_comparison
+from gait.models import ClinicalSuggestion, SuggestionStatus
 from tests.factories import TherapistFactory
 
 from .scenario import build_client_with_sessions
@@ -35,6 +36,20 @@ def wait_for_times(page, time_a, time_b, tolerance=0.01):
         }""",
         arg=[time_a, time_b, tolerance],
     )
+
+
+def confirm_a_suggestion(page, world):
+    """On today's session page: confirm the suggestion the overstriding, heel-first baseline
+    gives (a higher cadence), with a note."""
+    page.goto(f"/gait/sessions/{world.current.pk}/")
+    card = page.locator("#suggestions article.suggestion").first
+    suggestion_id = int(card.get_attribute("data-suggestion"))
+    card.get_by_label("Note").fill("Try +7 % cadence.")
+    card.get_by_role("button", name="Confirm").click()
+    page.wait_for_selector("text=Suggestion confirmed.")
+    suggestion = ClinicalSuggestion.objects.get(pk=suggestion_id)
+    assert (suggestion.session_id, suggestion.status, suggestion.decided_by) == (
+        world.current.pk, SuggestionStatus.CONFIRMED, world.therapist)  # fmt: skip
 
 
 def walk_through_comparison(page, world):
@@ -115,12 +130,15 @@ def check_phone_layout(page, world):
     assert second["y"] >= first["y"] + first["height"] and first["width"] > 300  # stacked, full width
 
 
-def test_therapist_steps_a_baseline_and_a_cued_run_stride_by_stride(page, login, media_root, tmp_path):
+def test_therapist_confirms_a_suggestion_then_steps_baseline_and_cued_runs_stride_by_stride(
+    page, login, media_root, tmp_path
+):
     world = setup_world(tmp_path)
     failed = []
     page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and failed.append(r.url))
     page.on("pageerror", lambda error: failed.append(str(error)))
     login(world.therapist)
+    confirm_a_suggestion(page, world)
     walk_through_comparison(page, world)
     check_phone_layout(page, world)
     assert not failed, failed

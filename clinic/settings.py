@@ -372,6 +372,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.role_shaped_responses_any_of",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "GaitVideoStatusEnum": "gait.models.VideoStatus.choices",
         "GaitTrialKindEnum": "gait.models.TrialKind.choices",

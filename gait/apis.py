@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -360,7 +360,15 @@ class GaitSessionListCreateApi(APIView):
     required_permissions = {"GET": ["gait.view_session_status"], "POST": ["gait.add_gaitsession"]}
     pagination_class = Pagination  # also documents the list as pages
 
-    @extend_schema(parameters=[OpenApiParameter("client", int)], responses=SessionSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("client", int)],
+        responses=PolymorphicProxySerializer(
+            component_name="GaitSessionForRole",
+            serializers=[SessionSerializer, SessionStatusSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
+    )
     def get(self, request):
         client_id = request.query_params.get("client")
         if client_id is not None and not client_id.isdigit():
@@ -400,7 +408,14 @@ class GaitSessionDetailApi(APIView):
         "PUT": ["gait.change_gaitsession"],
     }
 
-    @extend_schema(responses=SessionDetailSerializer)
+    # Clinical staff get the whole session, others (reception) its status fields only.
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="GaitSessionDetailForRole",
+            serializers=[SessionDetailSerializer, SessionStatusSerializer],
+            resource_type_field_name=None,
+        )
+    )
     def get(self, request, session_id):
         if not request.user.has_perm(CLINICAL):
             return Response(SessionStatusSerializer(selectors.session_get(session_id=session_id)).data)

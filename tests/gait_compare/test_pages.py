@@ -123,3 +123,24 @@ def test_query_counts_do_not_grow_with_the_sessions(client, therapist, scenario,
     after = count(timeline), count(compare_url(baseline, cues))
     assert after == before
     assert before[1] <= 12, before  # session, auth, trials, videos, choices, access log, ...
+
+
+def test_views_to_choose_from_and_no_common_view_said_on_the_page(client, therapist, gait_session, video_with_report):
+    from .conftest import report
+
+    baseline = services.trial_create(session=gait_session, kind="BASELINE", label="Baseline", by=therapist)
+    cues = services.trial_create(session=gait_session, kind="WITH_CUES", label="With cues", by=therapist)
+    client.force_login(therapist)
+    video_with_report(baseline, report({"overstride": (12.0, 11.0, "deg")}))
+    video_with_report(cues, report({"pelvic_drop": (5.0, 5.0, "deg")}, view="rear"))
+    html = client.get(compare_url(baseline, cues)).content.decode()
+    assert "no analysed video of a common view" in html and "data-compare-player" not in html
+    video_with_report(baseline, report({"pelvic_drop": (8.0, 5.0, "deg")}, view="rear"))
+    video_with_report(cues, report({"overstride": (5.0, 11.0, "deg")}))
+    html = client.get(compare_url(baseline, cues)).content.decode()
+    assert f'href="?a={baseline.pk}&amp;b={cues.pk}&amp;view=rear"' in html
+    assert 'data-metric="overstride" data-side="left" data-verdict="improved"' in html  # side view first
+    rear = client.get(compare_url(baseline, cues, view="rear")).content.decode()
+    assert 'data-metric="pelvic_drop" data-side="left" data-verdict="improved"' in rear
+    assert 'data-metric="pelvic_drop" data-side="right" data-verdict="no detectable change"' in rear
+    assert "Rear view: what changed" in rear and 'data-metric="overstride"' not in rear

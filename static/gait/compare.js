@@ -152,7 +152,7 @@
     var t = this.a.currentTime, half = 0.5 / this.fpsA, i;
     if (n > 0) {
       for (i = 0; i < this.strides.length && this.strides[i].a <= t + half; i += 1) { /* next one after now */ }
-      if (this.index < 0) i = 0;
+      if (this.index < 0 && t <= this.strides[0].a + half) i = 0; // a contact at the very first frame
     } else {
       for (i = this.strides.length - 1; i >= 0 && this.strides[i].a >= t - half; i -= 1) { /* last one before now */ }
     }

@@ -326,6 +326,8 @@ GAIT_LEASE_SECONDS = env_int("GAIT_LEASE_SECONDS", 120)
 GAIT_MAX_ATTEMPTS = env_int("GAIT_MAX_ATTEMPTS", 3)
 # A queued video not picked up within this time is sent again (the broker was down).
 GAIT_REQUEUE_AFTER_SECONDS = env_int("GAIT_REQUEUE_AFTER_SECONDS", 120)
+# Progress reports: how long the download link emailed to a client works.
+REPORT_LINK_DAYS = env_int("REPORT_LINK_DAYS", 30)
 
 # Email ------------------------------------------------------------------------------
 # Default: each sent message is a file under var/mail that a person can open.

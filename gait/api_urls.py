@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, compare_apis
 
 urlpatterns = [
     path("gait-sessions/", apis.GaitSessionListCreateApi.as_view(), name="api-gait-session-list"),
@@ -41,4 +41,5 @@ urlpatterns = [
     path("gait-videos/<int:video_id>/", apis.GaitVideoDetailApi.as_view(), name="api-gait-video-detail"),
     path("gait-videos/<int:video_id>/retry/", apis.GaitVideoRetryApi.as_view(), name="api-gait-video-retry"),
     path("gait-findings/<int:finding_id>/", apis.GaitFindingApi.as_view(), name="api-gait-finding"),
+    path("gait-comparisons/", compare_apis.GaitComparisonApi.as_view(), name="api-gait-comparison"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import media_views, views
+from . import compare_views, media_views, views
 
 app_name = "gait"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("videos/<int:video_id>/retry/", views.video_retry, name="video-retry"),
     path("videos/<int:video_id>/media/<str:kind>", media_views.video_media, name="video-media"),
     path("findings/<int:finding_id>/keyframe", media_views.finding_keyframe, name="finding-keyframe"),
+    path("compare/", compare_views.compare, name="compare"),
+    path("clients/<int:client_id>/timeline/", compare_views.client_timeline, name="client-timeline"),
 ]

@@ -9,7 +9,6 @@ them, so no URL of client data ever ends up in a PDF.
 
 from __future__ import annotations
 
-import base64
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -48,7 +47,7 @@ class FindingItem:
     seen: str  # what was seen: the report's words, or the therapist's where they wrote them
     why: str
     therapist_wrote: bool
-    now_image: str = ""  # data URIs
+    now_image: str = ""  # embedded:N URLs of ReportContent.resources
     before_image: str = ""
     cued_image: str = ""
     before_date: str = ""
@@ -64,7 +63,7 @@ class ExerciseItem:
     instructions: list[str]
     mistakes: list[str]
     notes: str
-    illustration: str  # data URI of the SVG, or ""
+    illustration: str  # embedded:N URL of the SVG drawing, or ""
 
 
 @dataclass
@@ -98,44 +97,52 @@ class ReportContent:
     texts: list[str] = field(default_factory=list)
     therapist_texts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The report's images by URL ("embedded:N" -> (mime type, bytes)): the PDF's URL fetcher
+    # serves only these. (Not data URIs: parsing megabytes of base64 attributes is slow.)
+    resources: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+    def embed(self, mime: str, data: bytes) -> str:
+        if not data:
+            return ""
+        url = f"embedded:{len(self.resources) + 1}"
+        self.resources[url] = (mime, data)
+        return url
 
 
 # ---- files ---------------------------------------------------------------------------------
 
 
-def _data_uri(mime: str, data: bytes) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def keyframe_data_uri(name: str) -> str:
-    """A key frame from the default storage, downscaled to KEYFRAME_MAX_PX as a JPEG data URI
-    ("" when the file is missing or unreadable: the report then shows the words alone)."""
+def keyframe_jpeg(name: str) -> bytes:
+    """A key frame from the default storage, downscaled to KEYFRAME_MAX_PX, as JPEG bytes
+    (b"" when the file is missing or unreadable: the report then shows the words alone)."""
     if not name:
-        return ""
+        return b""
     try:
         with default_storage.open(name, "rb") as handle:
-            image = Image.open(io.BytesIO(handle.read()))
-            image.load()
-    except (OSError, ValueError):
-        return ""
-    image = image.convert("RGB")
-    image.thumbnail((KEYFRAME_MAX_PX, KEYFRAME_MAX_PX))
+            data = handle.read()
+        image = Image.open(io.BytesIO(data))
+        if image.format == "JPEG" and max(image.size) <= KEYFRAME_MAX_PX:
+            return data  # small enough already: no second lossy encoding
+        image.draft("RGB", (KEYFRAME_MAX_PX, KEYFRAME_MAX_PX))  # JPEG: decode at a reduced scale
+        image = image.convert("RGB")
+        # Bilinear is plenty for a photo shown ~9 cm wide, and several times faster than Lanczos.
+        image.thumbnail((KEYFRAME_MAX_PX, KEYFRAME_MAX_PX), Image.Resampling.BILINEAR)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return b""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=KEYFRAME_QUALITY, optimize=True)
-    return _data_uri("image/jpeg", out.getvalue())
+    image.save(out, "JPEG", quality=KEYFRAME_QUALITY)
+    return out.getvalue()
 
 
 @lru_cache(maxsize=128)
-def static_svg_data_uri(path: str) -> str:
+def static_svg(path: str) -> bytes:
     """A shipped static SVG (exercise illustrations: generic drawings, no client data)."""
     found = finders.find(path) if path else None
-    if not found:
-        return ""
-    return _data_uri("image/svg+xml", Path(found).read_bytes())
+    return Path(found).read_bytes() if found else b""
 
 
-def logo_data_uri() -> str:
-    return _data_uri("image/svg+xml", LOGO.read_bytes())
+def logo_svg() -> bytes:
+    return LOGO.read_bytes()
 
 
 # ---- sessions and metrics ------------------------------------------------------------------
@@ -235,14 +242,16 @@ def _finding_items(content: ReportContent, session: GaitSession, before: GaitSes
         item = FindingItem(title=words.finding_title(f.code, side), seen=seen, why=why, therapist_wrote=therapist_wrote)
         (content.therapist_texts if therapist_wrote else content.texts).append(seen)
         content.texts += [item.title, why]
-        item.now_image = keyframe_data_uri(f.keyframe.name if f.keyframe else "")
+        item.now_image = content.embed("image/jpeg", keyframe_jpeg(f.keyframe.name if f.keyframe else ""))
         previous = earlier.get(_finding_key(f))
         if previous is not None:
-            item.before_image = keyframe_data_uri(previous.keyframe.name)
+            item.before_image = content.embed("image/jpeg", keyframe_jpeg(previous.keyframe.name))
             item.before_date = local_day_display(before.date)
         with_cues = cued.get(_finding_key(f))
         if with_cues is not None:
-            item.cued_image = keyframe_data_uri(with_cues.keyframe.name if with_cues.keyframe else "")
+            item.cued_image = content.embed(
+                "image/jpeg", keyframe_jpeg(with_cues.keyframe.name if with_cues.keyframe else "")
+            )
             item.cue_note = "With the running cues this was still seen; keep practising them."
         elif f.video is not None and (f.video.view if f.video.view != "auto" else f.video.detected_view) in cued_views:
             item.cue_note = "With the running cues this was no longer flagged in the same view."
@@ -325,12 +334,12 @@ def _programme(content: ReportContent, client: Client) -> Programme | None:
     if programme.notes:
         content.therapist_texts.append(programme.notes)
     for line in programme.exercises.all():
-        content.exercises.append(exercise_item(line))
+        content.exercises.append(exercise_item(line, content))
     content.cues = [{"title": c.title, "wording": c.wording} for c in programme.cues.all()]
     return programme
 
 
-def exercise_item(line: ProgrammeExercise) -> ExerciseItem:
+def exercise_item(line: ProgrammeExercise, content: ReportContent) -> ExerciseItem:
     """One programme line, from its snapshot (the library exercise may since be changed or gone)."""
     return ExerciseItem(
         name=line.name,
@@ -340,7 +349,7 @@ def exercise_item(line: ProgrammeExercise) -> ExerciseItem:
         instructions=[s.strip() for s in line.instructions.splitlines() if s.strip()],
         mistakes=[s.strip() for s in line.common_mistakes.splitlines() if s.strip()],
         notes=line.notes,
-        illustration=static_svg_data_uri(line.illustration),
+        illustration=content.embed("image/svg+xml", static_svg(line.illustration)),
     )
 
 
@@ -386,10 +395,11 @@ def progress_report_content(*, client_id: int, session_id: int, today: date, boo
     content = ReportContent(
         clinic_name=clinic_name(),
         clinic_contact=_clinic_contact(),
-        logo=logo_data_uri(),
+        logo="",
         client_name=client.full_name if client else "",
         today=local_day_display(today),
     )
+    content.logo = content.embed("image/svg+xml", logo_svg())
     if client is None:
         content.problems.append("No such client.")
         return content

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from core.clinic_time import local_day_display
 from core.exceptions import NotFoundError
@@ -24,8 +24,11 @@ from . import charts, content
 from .plain_language import diagnosis_terms_in
 
 # Tagged PDF for screen readers (PDF/UA-1: tags, title, language, embedded fonts).
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "optimize_images": True}
+# Key frames are already small JPEGs: no optimize_images (it would re-encode them).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 SHEET_MAX_PAGES = 1
+# (font size pt, drawing size mm, instruction lines shown as a slice) tried in turn.
+SHEET_STEPS = ((9, 26, ":99"), (8, 22, ":99"), (7.5, 18, ":2"), (7, 16, ":1"), (7, 14, ":0"))
 # WeasyPrint logs every layout step at INFO; a worker's log needs none of it.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -43,12 +46,23 @@ class RenderedReport:
     pages: int = 0
 
 
-def _fetcher() -> URLFetcher:
-    return URLFetcher(allowed_protocols={"data"})
+class EmbeddedFetcher(URLFetcher):
+    """Serves the report's own images (ReportContent.resources) and nothing else: no file,
+    no network, no URL of client data."""
+
+    def __init__(self, resources: dict[str, tuple[str, bytes]]):
+        super().__init__(allowed_protocols={"embedded"})
+        self.resources = resources
+
+    def fetch(self, url, headers=None):
+        if url not in self.resources:
+            raise ValueError(f"Not part of the report: {url[:40]}")
+        mime, data = self.resources[url]
+        return URLFetcherResponse(url, data, {"Content-Type": mime})
 
 
-def _pdf(html: str) -> tuple[bytes, int]:
-    document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render(**PDF_OPTIONS)
+def _pdf(html: str, resources: dict) -> tuple[bytes, int]:
+    document = HTML(string=html, url_fetcher=EmbeddedFetcher(resources), base_url=None).render(**PDF_OPTIONS)
     return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
@@ -63,7 +77,8 @@ def render_progress_report(*, client_id: int, session_id: int, today: date, book
     if not c.session_date:  # no signed-off session to report on
         return RenderedReport(pdf=b"", texts=c.texts, problems=c.problems)
     chart_items = [
-        {"uri": charts.trend_chart_data_uri(series), "alt": charts.chart_description(series)} for series in c.charts
+        {"uri": c.embed("image/svg+xml", charts.trend_svg(series).encode()), "alt": charts.chart_description(series)}
+        for series in c.charts
     ]
     texts = c.texts + [item["alt"] for item in chart_items]
     problems = list(c.problems)
@@ -73,7 +88,7 @@ def render_progress_report(*, client_id: int, session_id: int, today: date, book
             pdf=b"", texts=texts, problems=[f"The report's wording names a diagnosis ({hits[0][0]}); not rendered."]
         )
     html = render_to_string("reports/pdf/progress_report.html", {"c": c, "charts": chart_items})
-    pdf, pages = _pdf(html)
+    pdf, pages = _pdf(html, c.resources)
     return RenderedReport(pdf=pdf, texts=texts, problems=problems, therapist_texts=c.therapist_texts, pages=pages)
 
 
@@ -87,25 +102,28 @@ def render_exercise_sheet(*, programme_id: int, today: date) -> bytes:
     c = content.ReportContent(
         clinic_name=content.clinic_name(),
         clinic_contact=content._clinic_contact(),
-        logo=content.logo_data_uri(),
+        logo="",
         client_name=programme.client.full_name,
         today=local_day_display(today),
         programme_version=programme.version,
         programme_notes=programme.notes,
-        exercises=[content.exercise_item(line) for line in programme.exercises.all()],
         cues=[{"title": cue.title, "wording": cue.wording} for cue in programme.cues.all()],
     )
+    c.logo = c.embed("image/svg+xml", content.logo_svg())
+    c.exercises = [content.exercise_item(line, c) for line in programme.exercises.all()]
     context = {
         "c": c,
         "start_date": local_day_display(programme.start_date),
         "review_date": local_day_display(programme.review_date) if programme.review_date else "",
     }
     pdf = b""
-    # Shrink until it fits one page (a long programme); the smallest size is still printed.
-    for font_pt, art_mm in ((9, 26), (8, 22), (7, 18), (6.5, 14)):
-        pdf, pages = _pdf(
-            render_to_string("reports/pdf/exercise_sheet.html", {**context, "font_pt": font_pt, "art_mm": art_mm})
+    # Shrink until it fits one page (a long programme): smaller type and drawings, then fewer
+    # instruction lines (the full steps are in the report). The last step is printed regardless.
+    for font_pt, art_mm, steps in SHEET_STEPS:
+        html = render_to_string(
+            "reports/pdf/exercise_sheet.html", {**context, "font_pt": font_pt, "art_mm": art_mm, "steps": steps}
         )
+        pdf, pages = _pdf(html, c.resources)
         if pages <= SHEET_MAX_PAGES:
             break
     return pdf

@@ -55,7 +55,10 @@ def trend_svg(series: dict) -> str:
         for spine in ("top", "right"):
             axes.spines[spine].set_visible(False)
         if axes.lines:
-            axes.legend(loc="upper right", frameon=False, fontsize=7)  # "best" costs a search
+            # Above the plot, beside the title, so it never hides a point ("best" also costs a search).
+            axes.legend(
+                loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=7, borderaxespad=0.2
+            )
         # Fixed margins: tight_layout() draws the figure twice and costs more than the chart.
         figure.subplots_adjust(left=0.16, right=0.98, top=0.88, bottom=0.27)
         out = io.StringIO()

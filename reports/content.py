@@ -267,7 +267,8 @@ def _changes(content: ReportContent, sessions: list[GaitSession], session: GaitS
         first = sessions[0]
         content.changes_intro = (
             f"Compared with your first assessment on {local_day_display(first.date)}. A change counts only when it "
-            "is larger than what the video measurement can reliably tell apart."
+            "is larger than what the video measurement can reliably tell apart; anything smaller is marked "
+            '"no detectable change".'
         )
         rows = compare(session_metrics(first), now_metrics, bands=bands)
         content.changes = [

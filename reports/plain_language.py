@@ -220,7 +220,5 @@ def change_text(metric: str, side: str, unit: str, a: float, b: float, verdict: 
     name = metric_label(metric) + (f" ({side})" if side in ("left", "right") and metric != "cadence" else "")
     if metric == "cadence" and side in ("left", "right"):
         name = f"{metric_label(metric)}, {side} foot"
-    word = VERDICTS.get(verdict, verdict)
-    if verdict == "no detectable change":
-        word = "no detectable change (the difference is smaller than the measurement can reliably tell apart)"
+    word = VERDICTS.get(verdict, verdict)  # the report's introduction explains "no detectable change"
     return f"{name}: {value_text(a, unit)} {first}, {value_text(b, unit)} {second}: {word}."

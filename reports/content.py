@@ -96,7 +96,8 @@ class ReportContent:
     # Sentences the report wrote itself (scanned for diagnosis terms) and the therapist's own.
     texts: list[str] = field(default_factory=list)
     therapist_texts: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the report cannot be made
+    warnings: list[str] = field(default_factory=list)  # it can, but lacks something
     # The report's images by URL ("embedded:N" -> (mime type, bytes)): the PDF's URL fetcher
     # serves only these. (Not data URIs: parsing megabytes of base64 attributes is slow.)
     resources: dict[str, tuple[str, bytes]] = field(default_factory=dict)
@@ -328,7 +329,7 @@ def _programme(content: ReportContent, client: Client) -> Programme | None:
         .first()
     )
     if programme is None:
-        content.problems.append("No programme has been issued to this client yet: the report has no exercises.")
+        content.warnings.append("No programme has been issued to this client yet: the report has no exercises.")
         return None
     content.programme_version = programme.version
     content.programme_notes = programme.notes
@@ -365,7 +366,7 @@ def _next_reassessment(content: ReportContent, client: Client, programme, today:
     else:
         due = (plan.next_reassessment_due if plan else None) or (programme.review_date if programme else None)
         if due is None:
-            content.problems.append("No next reassessment date: the client has no active care plan or review date.")
+            content.warnings.append("No next reassessment date: the client has no active care plan or review date.")
             content.booking = (
                 f"Your therapist will agree the next check with you: contact {content.clinic_name}{contact}."
             )

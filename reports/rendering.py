@@ -39,10 +39,13 @@ class RenderedReport:
     # Every sentence the report generated itself (not the therapist's own words, which are in
     # therapist_texts): what the diagnosis-term scan reads.
     texts: list[str] = field(default_factory=list)
-    # Why the report cannot be made yet (e.g. no signed-off session), or what it lacks (no issued
-    # programme, no next date); the caller shows them. Empty pdf when it cannot be made at all.
+    # Why the report cannot be made yet (e.g. no signed-off session); empty when it can. The
+    # caller shows them; pdf is empty whenever there is one.
     problems: list[str] = field(default_factory=list)
     therapist_texts: list[str] = field(default_factory=list)
+    # What the report lacks though it was made (no issued programme, no next date): for the
+    # therapist's preview, not a reason to hold it back.
+    warnings: list[str] = field(default_factory=list)
     pages: int = 0
 
 
@@ -81,7 +84,6 @@ def render_progress_report(*, client_id: int, session_id: int, today: date, book
         for series in c.charts
     ]
     texts = c.texts + [item["alt"] for item in chart_items]
-    problems = list(c.problems)
     hits = diagnosis_terms_in(texts)
     if hits:  # a defect in the report's own wording: never send it
         return RenderedReport(
@@ -89,7 +91,7 @@ def render_progress_report(*, client_id: int, session_id: int, today: date, book
         )
     html = render_to_string("reports/pdf/progress_report.html", {"c": c, "charts": chart_items})
     pdf, pages = _pdf(html, c.resources)
-    return RenderedReport(pdf=pdf, texts=texts, problems=problems, therapist_texts=c.therapist_texts, pages=pages)
+    return RenderedReport(pdf=pdf, texts=texts, therapist_texts=c.therapist_texts, warnings=c.warnings, pages=pages)
 
 
 def render_exercise_sheet(*, programme_id: int, today: date) -> bytes:

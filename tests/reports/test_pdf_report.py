@@ -99,7 +99,7 @@ def six_sessions(media, runner, therapist):
 def test_report_text_holds_the_client_findings_exercises_and_next_date(six_sessions, runner):
     session, programme, due, report = six_sessions
     text = _text(report.pdf)
-    assert report.problems == []
+    assert report.problems == [] and report.warnings == []
     assert "Amelia Quarrington" in text
     assert "Ache on the outside of the left knee after 5 km." in text  # the complaint, as written
     assert "Pain on the day 0 out of 10" in text
@@ -241,11 +241,12 @@ def test_no_signed_off_session_gives_problems_not_a_crash(media, runner, therapi
     assert report.pdf == b"" and report.problems == ["This gait session does not belong to this client."]
 
 
-def test_missing_programme_and_care_plan_are_problems_the_report_still_renders(media, runner, therapist):
+def test_missing_programme_and_care_plan_are_warnings_the_report_still_renders(media, runner, therapist):
     session = pdf_data.add_session(runner, therapist, n=0, day=date(2026, 3, 2))
     report = rendering.render_progress_report(client_id=runner.pk, session_id=session.pk, today=TODAY)
     assert report.pdf.startswith(b"%PDF")
-    assert len(report.problems) == 2 and "No programme has been issued" in report.problems[0]
+    assert report.problems == []
+    assert len(report.warnings) == 2 and "No programme has been issued" in report.warnings[0]
     assert "Your therapist will give you your exercises at your next visit." in _text(report.pdf)
 
 

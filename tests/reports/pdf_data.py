@@ -21,6 +21,7 @@ from gait.models import ClinicalSuggestion, Finding, GaitVideo, SuggestionStatus
 
 TZ = ZoneInfo("Europe/London")
 FIRST_DAY = date(2026, 1, 5)
+TZ_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=TZ)
 
 # The engine's finding codes with the metric each comes from, a side and a start value.
 FINDINGS = [

@@ -320,3 +320,31 @@ def test_earlier_session_reports_only_sessions_up_to_it(media, runner, therapist
     text = _text(report.pdf)
     assert "This is your first assessment" in text and "Before (" not in text
     assert Finding.objects.filter(session=first).count() == 7
+
+
+def test_a_lost_key_frame_and_a_therapists_own_finding(media, runner, therapist):
+    from django.core.files.storage import default_storage
+
+    session = pdf_data.add_session(runner, therapist, n=0, day=date(2026, 3, 2), sign_off=False)
+    Finding.objects.create(
+        session=session,
+        source="THERAPIST",
+        code="Hip hitch on push-off",
+        side="left",
+        severity="mild",
+        summary="Your left hip hitches up as you push off.",
+        review="ACCEPTED",
+    )
+    Finding.objects.filter(session=session, code="pelvic_drop").update(review="REJECTED")
+    from gait import services as gait_services
+
+    gait_services.session_sign_off(session=session, by=therapist, now=pdf_data.TZ_NOW)
+    lost = Finding.objects.get(session=session, code="knee_valgus")
+    default_storage.delete(lost.keyframe.name)
+    report = rendering.render_progress_report(client_id=runner.pk, session_id=session.pk, today=TODAY)
+    text = _text(report.pdf)
+    assert plain_language.finding_text("knee_valgus", "left", "moderate")[0] in text  # words without the frame
+    assert "Your left hip hitches up as you push off. (your therapist's words)" in text
+    assert plain_language.finding_text("pelvic_drop", "right", "moderate")[0] not in text  # rejected
+    jpegs = [x for x in _all_xobjects(_reader(report.pdf)) if x.get("/Subtype") == "/Image"]
+    assert len(jpegs) == 5  # 7 key frames, one of a rejected finding, one lost

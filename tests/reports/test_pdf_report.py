@@ -348,3 +348,22 @@ def test_a_lost_key_frame_and_a_therapists_own_finding(media, runner, therapist)
     assert plain_language.finding_text("pelvic_drop", "right", "moderate")[0] not in text  # rejected
     jpegs = [x for x in _all_xobjects(_reader(report.pdf)) if x.get("/Subtype") == "/Image"]
     assert len(jpegs) == 5  # 7 key frames, one of a rejected finding, one lost
+
+
+def test_a_booked_reassessment_is_shown_with_its_time(media, runner, therapist):
+    from datetime import datetime
+
+    from appointments.defaults import ensure_defaults
+    from appointments.models import Appointment, AppointmentKind, AppointmentStatus, AppointmentType
+
+    ensure_defaults()
+    session, _, due = pdf_data.build_history(runner, therapist, sessions=1, cued=False)
+    starts = datetime(2026, 4, 14, 9, 30, tzinfo=pdf_data.TZ)
+    Appointment.objects.create(
+        client=runner, therapist=therapist, status=AppointmentStatus.BOOKED, starts_at=starts,
+        ends_at=starts + timedelta(minutes=45),
+        appointment_type=AppointmentType.objects.filter(kind=AppointmentKind.REASSESSMENT).first(),
+    )  # fmt: skip
+    text = _text(rendering.render_progress_report(client_id=runner.pk, session_id=session.pk, today=TODAY).pdf)
+    assert "Your next check Tue 14 Apr 2026 09:30 It is booked." in text
+    assert local_day_display(due) not in text

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
+from django.db.models.fields.json import KeyTransform
 from PIL import Image
 
 from careplans.models import SelfBookingInvite
@@ -154,7 +155,15 @@ def signed_off_sessions(client: Client, up_to: GaitSession | None = None) -> lis
     sessions = GaitSession.objects.filter(client=client, signed_off_at__isnull=False)
     if up_to is not None:
         sessions = sessions.filter(date__lte=up_to.date).exclude(date=up_to.date, id__gt=up_to.id)
-    videos = GaitVideo.objects.filter(status=VideoStatus.DONE).select_related("trial").order_by("uploaded_at", "id")
+    # Only the metrics block of each engine report: the rest (events, quality) can be large and a
+    # long history has many videos.
+    videos = (
+        GaitVideo.objects.filter(status=VideoStatus.DONE, report__isnull=False)
+        .annotate(metrics=KeyTransform("metrics", "report"))
+        .defer("report", "thresholds")
+        .select_related("trial")
+        .order_by("uploaded_at", "id")
+    )
     return list(
         sessions.order_by("date", "id").prefetch_related(
             Prefetch("trials__videos", videos),
@@ -162,6 +171,7 @@ def signed_off_sessions(client: Client, up_to: GaitSession | None = None) -> lis
                 "findings",
                 Finding.objects.filter(review__in=[Review.ACCEPTED, Review.EDITED])
                 .select_related("video__trial")
+                .defer("video__report", "video__thresholds")
                 .order_by("id"),
                 to_attr="kept_findings",
             ),
@@ -170,7 +180,7 @@ def signed_off_sessions(client: Client, up_to: GaitSession | None = None) -> lis
 
 
 def _videos(session: GaitSession, kinds: tuple[str, ...]) -> list[GaitVideo]:
-    return [v for t in session.trials.all() if t.kind in kinds for v in t.videos.all() if v.report]
+    return [v for t in session.trials.all() if t.kind in kinds for v in t.videos.all()]
 
 
 def session_metrics(session: GaitSession, kinds: tuple[str, ...] = (TrialKind.BASELINE, TrialKind.OTHER)) -> dict:
@@ -178,7 +188,7 @@ def session_metrics(session: GaitSession, kinds: tuple[str, ...] = (TrialKind.BA
     these trial kinds that measured each one (a rear and a side video measure different things)."""
     sums: dict[str, dict] = {}
     for video in _videos(session, kinds):
-        for name, entry in (video.report.get("metrics") or {}).items():
+        for name, entry in (video.metrics or {}).items():
             slot = sums.setdefault(name, {"unit": entry.get("unit") or "", "left": [], "right": []})
             for side in ("left", "right"):
                 if entry.get(side) is not None:

@@ -19,6 +19,24 @@ urlpatterns = [
     path(
         "gait-sessions/<int:session_id>/sign-off/", apis.GaitSessionSignOffApi.as_view(), name="api-gait-session-sign-off"
     ),
+    path(
+        "gait-sessions/<int:session_id>/suggestions/",
+        apis.GaitSessionSuggestionsApi.as_view(),
+        name="api-gait-session-suggestions",
+    ),
+    path(
+        "gait-sessions/<int:session_id>/suggestions/<int:suggestion_id>/confirm/",
+        apis.GaitSuggestionDecideApi.as_view(decision="confirm"),
+        name="api-gait-suggestion-confirm",
+    ),
+    path(
+        "gait-sessions/<int:session_id>/suggestions/<int:suggestion_id>/dismiss/",
+        apis.GaitSuggestionDecideApi.as_view(decision="dismiss"),
+        name="api-gait-suggestion-dismiss",
+    ),
+    path(
+        "gait-sessions/<int:session_id>/targets/", apis.GaitSessionTargetsApi.as_view(), name="api-gait-session-targets"
+    ),
     path("gait-videos/", apis.GaitVideoListCreateApi.as_view(), name="api-gait-video-list"),
     path("gait-videos/<int:video_id>/", apis.GaitVideoDetailApi.as_view(), name="api-gait-video-detail"),
     path("gait-videos/<int:video_id>/retry/", apis.GaitVideoRetryApi.as_view(), name="api-gait-video-retry"),

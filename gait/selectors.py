@@ -11,6 +11,8 @@ from clients.timeline import TimelineEntry, day_start
 from core.exceptions import NotFoundError
 from core.selectors import clinic_settings
 
+from .clinical import targets
+from .engine.thresholds import FINDINGS as DEFAULT_THRESHOLDS
 from .models import (
     ClinicalSuggestion,
     Finding,
@@ -20,6 +22,7 @@ from .models import (
     Review,
     SuggestionStatus,
     Trial,
+    TrialKind,
     VideoStatus,
 )
 
@@ -193,3 +196,107 @@ def session_suggestions(*, session: GaitSession) -> QuerySet[ClinicalSuggestion]
 
 def confirmed_suggestions(*, session: GaitSession) -> QuerySet[ClinicalSuggestion]:
     return session.suggestions.filter(status=SuggestionStatus.CONFIRMED, current=True).order_by("-score", "id")
+
+
+def suggestion_get(*, session_id, suggestion_id) -> ClinicalSuggestion:
+    """One suggestion of this session (404 for another session's, or an erased client's)."""
+    try:
+        return ClinicalSuggestion.objects.select_related("session", "decided_by").get(
+            pk=suggestion_id, session_id=session_id, session__client__erased_at__isnull=True
+        )
+    except (ClinicalSuggestion.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("No such suggestion in this gait session.") from None
+
+
+# Personalised targets --------------------------------------------------------------------------
+NO_HEIGHT = "Add the runner's height to personalise the bands: these are the default bands (a 175 cm runner)."
+
+
+def session_runner(session: GaitSession) -> targets.Runner | None:
+    """The runner for the personal target bands, or None without a height."""
+    if session.height_cm is None:
+        return None
+    sex = {"F": "female", "M": "male"}.get(session.client.sex)
+    return targets.Runner(
+        height_cm=float(session.height_cm),
+        speed_kmh=float(session.treadmill_speed_kmh) if session.treadmill_speed_kmh else None,
+        leg_length_cm=float(session.leg_length_cm) if session.leg_length_cm is not None else None,
+        sex=sex,
+    )
+
+
+def target_runner(session: GaitSession) -> tuple[targets.Runner, bool]:
+    """The runner the bands are computed for, and whether it is this runner (else the reference
+    175 cm runner at the session's treadmill speed: the default bands)."""
+    runner = session_runner(session)
+    if runner is not None:
+        return runner, True
+    speed = float(session.treadmill_speed_kmh) if session.treadmill_speed_kmh else None
+    return targets.Runner(height_cm=targets.REF_HEIGHT_CM, speed_kmh=speed), False
+
+
+def _baseline_videos(session: GaitSession) -> QuerySet[GaitVideo]:
+    return GaitVideo.objects.select_related("trial").filter(
+        trial__session=session, trial__kind=TrialKind.BASELINE, status=VideoStatus.DONE, report__isnull=False
+    ).order_by("uploaded_at", "id")
+
+
+def session_cadence(session: GaitSession) -> float | None:
+    """Mean cadence of the session's analysed baseline videos (every analysed video without one)."""
+    videos = GaitVideo.objects.filter(trial__session=session, status=VideoStatus.DONE, report__isnull=False)
+    values = [v.report.get("cadence_spm") for v in videos.filter(trial__kind=TrialKind.BASELINE)] or [
+        v.report.get("cadence_spm") for v in videos
+    ]
+    values = [float(v) for v in values if v]
+    return sum(values) / len(values) if values else None
+
+
+def _clinic_overrides(video: GaitVideo) -> dict:
+    """The thresholds the video was judged by, where they differ from the defaults (so a default
+    band keeps its literature source and an override says it was set by the clinician)."""
+    used = video.thresholds or {}
+    return {code: value for code, value in used.items()
+            if code in DEFAULT_THRESHOLDS and float(value) != DEFAULT_THRESHOLDS[code]["value"]}  # fmt: skip
+
+
+def _priority_findings(session: GaitSession) -> list[dict]:
+    """The reviewed picture (rejected and cued-run findings left out), with each finding's own threshold."""
+    rows = session.findings.exclude(review=Review.REJECTED).exclude(video__trial__kind=TrialKind.WITH_CUES)
+    out = []
+    for f in rows.order_by("id"):
+        side = f.current_side or None
+        if side in (None, "left", "right"):
+            out.append({"code": f.code, "side": side, "value": f.value, "unit": f.unit, "severity": f.current_severity,
+                        "confidence": f.confidence, "threshold": f.threshold})  # fmt: skip
+    return out
+
+
+def session_targets(*, session: GaitSession) -> dict:
+    """Per analysed baseline video: each metric's value, its band for this runner (formula and
+    source) and verdict; and at most three priorities, worst first (a combined pattern replaces
+    its parts). Without a height the default bands are used and `message` says so."""
+    runner, personalised = target_runner(session)
+    videos, all_targets = [], []
+    for video in _baseline_videos(session):
+        report = video.report or {}
+        judged = targets.judge_metrics(
+            runner, report.get("metrics") or {}, cadence_spm=report.get("cadence_spm"),
+            thresholds=_clinic_overrides(video),
+        )  # fmt: skip
+        all_targets += judged
+        rows = [t.as_dict() for t in judged]
+        for row in rows:  # the reference runner's band is the default one, not this runner's
+            row["band"]["personalised"] = row["band"]["personalised"] and personalised
+        videos.append({"video": video.pk, "trial": video.trial.label, "name": video.original_name, "targets": rows})
+    top = targets.priorities(_priority_findings(session), all_targets, gait_threshold_overrides())
+    messages = [] if personalised else [NO_HEIGHT]
+    if runner.speed_kmh is None:
+        messages.append("Add the treadmill speed for cadence, step and stride length bands.")
+    return {
+        "personalised": personalised,
+        "runner": {"height_cm": runner.height_cm if personalised else None, "speed_kmh": runner.speed_kmh,
+                   "leg_length_cm": runner.leg_length_cm, "sex": runner.sex},  # fmt: skip
+        "messages": messages,
+        "videos": videos,
+        "priorities": [p.as_dict() for p in top],
+    }

@@ -41,9 +41,11 @@ from .models import (
     Severity,
     SuggestionStatus,
     Trial,
+    TrialKind,
     VideoStatus,
     View,
 )
+from .selectors import session_cadence, session_runner, target_runner  # noqa: F401 - also used from here
 
 logger = logging.getLogger(__name__)
 
@@ -496,9 +498,10 @@ SUGGESTION_DECISIONS = {"confirm": SuggestionStatus.CONFIRMED, "dismiss": Sugges
 
 def _reasoning_findings(session: GaitSession) -> list[reasoning.Finding]:
     """The session's findings as the therapist sees them now: rejected ones left out, the
-    therapist's side and severity where they changed them."""
+    therapist's side and severity where they changed them. Findings of a run with cues are left
+    out: they show the runner following a cue, not how they run (the comparison shows those)."""
     out = []
-    for f in session.findings.exclude(review=Review.REJECTED):
+    for f in session.findings.exclude(review=Review.REJECTED).exclude(video__trial__kind=TrialKind.WITH_CUES):
         side = f.current_side or None
         if side not in (None, *reasoning.SIDES):
             continue
@@ -524,29 +527,6 @@ def _reasoning_tests(session: GaitSession) -> dict[str, reasoning.ClinicalTests]
     return {side: reasoning.ClinicalTests(**v) for side, v in values.items() if v}
 
 
-def session_runner(session: GaitSession) -> targets.Runner | None:
-    """The runner for the personal target bands, or None without a height."""
-    if session.height_cm is None:
-        return None
-    sex = {"F": "female", "M": "male"}.get(session.client.sex)
-    return targets.Runner(
-        height_cm=float(session.height_cm),
-        speed_kmh=float(session.treadmill_speed_kmh) if session.treadmill_speed_kmh else None,
-        leg_length_cm=float(session.leg_length_cm) if session.leg_length_cm is not None else None,
-        sex=sex,
-    )
-
-
-def session_cadence(session: GaitSession) -> float | None:
-    """Mean cadence of the session's analysed baseline videos (every analysed video without one)."""
-    videos = GaitVideo.objects.filter(trial__session=session, status=VideoStatus.DONE, report__isnull=False)
-    values = [v.report.get("cadence_spm") for v in videos.filter(trial__kind="BASELINE")] or [
-        v.report.get("cadence_spm") for v in videos
-    ]
-    values = [float(v) for v in values if v]
-    return sum(values) / len(values) if values else None
-
-
 @transaction.atomic
 def suggestions_refresh(*, session_id: int) -> list[ClinicalSuggestion]:
     """Recompute the session's suggestions from its findings and clinical tests. Undecided
@@ -555,8 +535,8 @@ def suggestions_refresh(*, session_id: int) -> list[ClinicalSuggestion]:
     session = _locked_session(session_id)
     if session.is_signed_off:
         return list(session.suggestions.all())
-    runner = session_runner(session)
-    band = targets.cadence_band(runner) if runner and runner.speed_kmh else None
+    runner, _personalised = target_runner(session)
+    band = targets.cadence_band(runner) if runner.speed_kmh else None
     produced = reasoning.suggest(
         _reasoning_findings(session), _reasoning_tests(session), session_cadence(session), band
     )

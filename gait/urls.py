@@ -8,6 +8,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/", views.session_detail, name="session-detail"),
     path("sessions/<int:session_id>/trials/", views.trial_create, name="trial-create"),
     path("sessions/<int:session_id>/findings/", views.finding_add, name="finding-add"),
+    path(
+        "sessions/<int:session_id>/suggestions/<int:suggestion_id>/decide/",
+        views.suggestion_decide,
+        name="suggestion-decide",
+    ),
     path("sessions/<int:session_id>/sign-off/", views.session_sign_off, name="session-sign-off"),
     path("findings/<int:finding_id>/review/", views.finding_review, name="finding-review"),
     path("videos/<int:video_id>/retry/", views.video_retry, name="video-retry"),

@@ -140,6 +140,8 @@ def session_detail(request, session_id):
         "status_label": selectors.SessionStatus.LABELS[selectors.session_status(session)],
         "trials": trials,
         "findings": list(session.findings.all()),
+        "suggestions": list(selectors.session_suggestions(session=session)),
+        "targets": selectors.session_targets(session=session),
         "severities": Severity.choices,
         "views": View.choices,
         "trial_kinds": TrialKind.choices,
@@ -197,6 +199,19 @@ def finding_add(request, session_id):
         severity=request.POST.get("severity", ""), summary=request.POST.get("summary", ""),
         note=request.POST.get("note", ""), reason=request.POST.get("reason", ""), by=request.user,
         now=timezone.now()), "Finding added.")
+
+
+DECIDED = {"confirm": "Suggestion confirmed.", "dismiss": "Suggestion dismissed."}
+
+
+@require_POST
+@staff_permission_required("gait.change_clinicalsuggestion")
+def suggestion_decide(request, session_id, suggestion_id):
+    suggestion = _or_404(selectors.suggestion_get, session_id=session_id, suggestion_id=suggestion_id)
+    decision = request.POST.get("decision", "")
+    return _run(request, suggestion.session_id, lambda: services.suggestion_decide(
+        suggestion=suggestion, decision=decision, by=request.user, now=timezone.now(),
+        note=request.POST.get("note", "")), DECIDED.get(decision, "Decision saved."))
 
 
 @require_POST

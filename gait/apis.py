@@ -128,7 +128,13 @@ class VideoSerializer(serializers.Serializer):
     detected_view = serializers.CharField()
     engine_version = serializers.CharField()
     thresholds = serializers.DictField(child=serializers.FloatField(), allow_null=True)
+    view_warning = serializers.SerializerMethodField(
+        help_text="Set when the clip looks filmed from another view than the one it was uploaded as"
+    )
     urls = serializers.SerializerMethodField()
+
+    def get_view_warning(self, video) -> str | None:
+        return selectors.video_view_warning(video)
 
     def get_urls(self, video) -> dict[str, str]:
         urls = {"original": _media_url(video, "original"), "playable": _media_url(video, "playable")}
@@ -169,6 +175,8 @@ class SessionSerializer(SessionStatusSerializer):
     footwear = serializers.ChoiceField(choices=Footwear.choices)
     footwear_detail = serializers.CharField()
     pain_today = serializers.IntegerField(allow_null=True)
+    height_cm = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    leg_length_cm = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     notes = serializers.CharField()
     signed_off_by = serializers.IntegerField(source="signed_off_by_id", allow_null=True)
 
@@ -282,16 +290,33 @@ class SessionInputSerializer(serializers.Serializer):
     footwear = serializers.ChoiceField(choices=Footwear.choices, required=False)
     footwear_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
     pain_today = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10)
+    height_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=100, max_value=230,
+        help_text="The runner's height on the day, cm (for the personal target bands)",
+    )
+    leg_length_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=40, max_value=130,
+        help_text="Floor to greater trochanter, cm",
+    )
     notes = serializers.CharField(required=False, allow_blank=True)
     clinical_tests = ClinicalTestSerializer(many=True, required=False)
 
 
 class SessionUpdateSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
     treadmill_speed_kmh = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
     treadmill_incline_pct = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
     footwear = serializers.ChoiceField(choices=Footwear.choices, required=False)
     footwear_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
     pain_today = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10)
+    height_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=100, max_value=230,
+        help_text="The runner's height on the day, cm (for the personal target bands)",
+    )
+    leg_length_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=40, max_value=130,
+        help_text="Floor to greater trochanter, cm",
+    )
     notes = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, help_text="Required once signed off")
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from clients.timeline import TimelineEntry, day_start
+from core.clinic_time import clinic_tz
 from core.exceptions import NotFoundError
 from core.selectors import clinic_settings
+from exercises.selectors import programme_default_review_date
+from exercises.suggestions import ALIASES, CADENCE_RANGE, OPPOSITE_SIDE_CODES, OTHER_SIDE, SUGGESTIONS
 
 from .clinical import targets
 from .engine.thresholds import FINDINGS as DEFAULT_THRESHOLDS
@@ -198,6 +203,137 @@ def confirmed_suggestions(*, session: GaitSession) -> QuerySet[ClinicalSuggestio
     return session.suggestions.filter(status=SuggestionStatus.CONFIRMED, current=True).order_by("-score", "id")
 
 
+# Prescribing exercises from a session ------------------------------------------------------
+# gait may import exercises (not the reverse): the session -> programme focus mapping lives here.
+REVIEWED = (Review.ACCEPTED, Review.EDITED)
+
+
+@dataclass
+class Prescription:
+    """What a programme prescribed from a session starts from: the focus (confirmed suggestions,
+    then reviewed findings, each with why), the measured cadence and the default dates."""
+
+    session: GaitSession
+    focus: list[dict]
+    # Reviewed findings the library has no exercises for (e.g. a therapist's own finding code).
+    not_in_library: list[str]
+    cadence: int | None
+    cadence_note: str
+    start_date: date
+    review_date: date | None
+    unavailable: str  # why nothing can be prescribed from this session, or ""
+
+
+def _focus(session: GaitSession) -> tuple[list[dict], list[str], str]:
+    """(focus, accepted findings the library has nothing for, what was reviewed: "" nothing,
+    "rejected" only rejections, "accepted" something accepted, edited or confirmed)."""
+    focus, not_in_library, seen = [], [], set()
+    reviewed = ""
+
+    def add(code, side, reason, source):
+        code = ALIASES.get(code, code)
+        side = side if side in ("left", "right") else None
+        if code not in SUGGESTIONS:
+            not_in_library.append(f"{code.replace('_', ' ')}{f' ({side})' if side else ''}")
+            return
+        if (code, side) in seen:
+            return
+        seen.add((code, side))
+        label = SUGGESTIONS[code][0]
+        title = f"{label}, {side}" if side else label
+        if side and code in OPPOSITE_SIDE_CODES:
+            title = f"{label}: the {side} side drops (trains the {OTHER_SIDE[side]} leg)"
+        focus.append({"code": code, "side": side, "reason": reason, "source": source, "label": label, "title": title})
+
+    for suggestion in confirmed_suggestions(session=session):
+        reviewed = "accepted"
+        add(suggestion.code, suggestion.side, f"Confirmed suggestion: {suggestion.title}", "suggestion")
+    # session.findings may be prefetched (the session page): no query then.
+    for finding in session.findings.all():
+        if finding.review == Review.REJECTED:
+            reviewed = reviewed or "rejected"
+        if finding.review not in REVIEWED:
+            continue
+        reviewed = "accepted"
+        side = finding.current_side
+        what = "Edited finding" if finding.review == Review.EDITED else "Accepted finding"
+        label = SUGGESTIONS.get(finding.code, (finding.code.replace("_", " "),))[0]
+        add(finding.code, side, f"{what}: {label}{f', {side}' if side in ('left', 'right') else ''}", "finding")
+    return focus, not_in_library, reviewed
+
+
+def programme_focus(session: GaitSession) -> list[dict]:
+    """The session's focus for a home programme, as exercises.suggestions.suggest_programme takes
+    it: [{code, side, reason, source, label, title}], confirmed suggestions first (strongest
+    first), then accepted or edited findings with the therapist's side. Dismissed or
+    no-longer-current suggestions, pending and rejected findings are left out; so are codes the
+    library has no exercises for. A pelvic drop keeps the engine's side (the side that drops);
+    the suggestion service trains the other leg."""
+    return _focus(session)[0]
+
+
+def _unavailable(focus, not_in_library, reviewed) -> str:
+    if focus:
+        return ""
+    if not reviewed:
+        return (
+            "No reviewed findings yet: accept or edit a finding, or confirm a suggestion, before prescribing "
+            "from this session."
+        )
+    if reviewed == "rejected":
+        return "Every reviewed finding was rejected and no suggestion is confirmed: nothing to prescribe from."
+    return (
+        f"None of the reviewed findings ({', '.join(not_in_library)}) has exercises in the library: start "
+        "a programme from chosen focus areas on the client's programmes page instead."
+    )
+
+
+def prescribe_unavailable_reason(session: GaitSession) -> str:
+    """Why a programme cannot be prescribed from this session, or "" when it can. One query
+    when the findings are prefetched."""
+    return _unavailable(*_focus(session))
+
+
+def prescription_for_session(*, session_id, now: datetime, with_defaults: bool = True) -> Prescription:
+    """Everything the prescribe page needs. Raises NotFoundError for an unknown session or an
+    erased client's. The review date is the next reassessment (the booked one, else the care
+    plan's due date) when it is not already past; the start date is today. Without defaults
+    (a submitted form brings its own dates and cadence) the cadence and review date are not
+    looked up."""
+    try:
+        session = GaitSession.objects.select_related("client").get(pk=session_id, client__erased_at__isnull=True)
+    except (GaitSession.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("No such gait session.") from None
+    focus, not_in_library, reviewed = _focus(session)
+    today = now.astimezone(clinic_tz()).date()
+    review_date = cadence = None
+    note = ""
+    if with_defaults:
+        review_date = programme_default_review_date(client=session.client, now=now)
+        if review_date and review_date < today:  # an overdue reassessment: the therapist picks a date
+            review_date = None
+        measured = session_cadence(session)
+        cadence = round(measured) if measured else None
+        if cadence is not None and not CADENCE_RANGE[0] <= cadence <= CADENCE_RANGE[1]:
+            note = (
+                f"The analysed videos give {cadence} steps/min, outside a running cadence "
+                f"({CADENCE_RANGE[0]}–{CADENCE_RANGE[1]}): enter the runner's cadence for the metronome figure."
+            )
+            cadence = None
+        elif cadence is None and any("cadence" in SUGGESTIONS[item["code"]][3] for item in focus):
+            note = "No analysed video gives a cadence: enter it for the cadence cue's metronome figure."
+    return Prescription(
+        session=session,
+        focus=focus,
+        not_in_library=not_in_library,
+        cadence=cadence,
+        cadence_note=note,
+        start_date=today,
+        review_date=review_date,
+        unavailable=_unavailable(focus, not_in_library, reviewed),
+    )
+
+
 def suggestion_get(*, session_id, suggestion_id) -> ClinicalSuggestion:
     """One suggestion of this session (404 for another session's, or an erased client's)."""
     try:
@@ -300,3 +436,28 @@ def session_targets(*, session: GaitSession) -> dict:
         "videos": videos,
         "priorities": [p.as_dict() for p in top],
     }
+
+
+FRONTAL_VIEWS = ("rear", "front")
+
+
+def video_view_warning(video: GaitVideo) -> str | None:
+    """A clip uploaded with one view that looks like another (a side clip uploaded as rear, say).
+    The engine measures a clip as labelled and only warns, so the findings are probably not
+    about this runner at all; the page shows this next to them. Rear against front cannot be
+    told apart from the body's width, so only side against rear/front is checked."""
+    from .engine.view import WIDTH_RATIO_SPLIT  # the engine's own split between the two shapes
+
+    quality = (video.report or {}).get("quality") or {}
+    ratio = quality.get("body_width_ratio")
+    if video.view == "auto" or quality.get("view_source") != "caller" or ratio is None:
+        return None
+    looks_frontal = ratio > WIDTH_RATIO_SPLIT
+    if looks_frontal == (video.view in FRONTAL_VIEWS):
+        return None
+    looks = "from behind or in front" if looks_frontal else "from the side"
+    return (
+        f"Uploaded as a {video.view} view, but the runner looks filmed {looks}. The findings of this "
+        f"video were measured as a {video.view} view and are probably wrong: check each one against "
+        "the video, and reject those that do not hold."
+    )

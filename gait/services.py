@@ -11,7 +11,7 @@ import logging
 import shutil
 import tempfile
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +23,9 @@ from django.forms.models import model_to_dict
 from clients.models import Client, ConsentPurpose
 from clients.services import require_consent
 from core.exceptions import ApplicationError, ConflictError
+from exercises.selectors import draft_made_since
+from exercises.services import programme_create_draft
+from exercises.suggestions import suggest_programme
 
 from .clinical import reasoning, targets
 from .engine.errors import GaitInputError
@@ -586,3 +589,52 @@ def access_record(*, user, client_id: int, kind: str, what: str, now: datetime) 
     if kind not in AccessKind.values:
         raise ValueError(f"Unknown access kind {kind!r}")
     return GaitAccess.objects.create(user=user, client_id=client_id, kind=kind, what=what[:200], at=now)
+
+
+# Prescribing exercises from a session ------------------------------------------------------
+# A second "Start the draft" this soon after the first (a double click, a resubmitted form) opens
+# the draft the first one made: drafts are never deleted, so duplicates would stay.
+PRESCRIBE_REPEAT_WINDOW = timedelta(seconds=30)
+
+
+@transaction.atomic
+def programme_prescribe(
+    *,
+    session: GaitSession,
+    focus: list[dict],
+    therapist,
+    start_date: date,
+    review_date: date | None,
+    measured_cadence: int | None,
+    now: datetime,
+) -> tuple:
+    """(draft, created): a draft home programme for the session's client from the chosen focus
+    (items of gait.selectors.programme_focus): the suggested exercises (the weaker side first)
+    and cues (the cadence cue with its metronome figure), to be edited and issued in the draft
+    editor.
+    The therapist's own draft for this client from the last PRESCRIBE_REPEAT_WINDOW is returned
+    (created False) instead of a second one; the client's row is locked, so two requests at
+    once make one.
+    Raises ConflictError when there is nothing to prescribe from, ValidationError naming a bad
+    date or cadence."""
+    _require_clinical(therapist)
+    if not therapist.has_perm("exercises.add_programme"):
+        raise PermissionDenied("You may not prescribe exercise programmes.")
+    if not focus:
+        raise ConflictError("Nothing to prescribe from: no confirmed suggestion or reviewed finding was chosen.")
+    suggestion = suggest_programme(
+        focus=[{"code": item["code"], "side": item.get("side")} for item in focus], measured_cadence=measured_cadence
+    )
+    Client.objects.select_for_update().filter(pk=session.client_id).first()
+    repeat = draft_made_since(client=session.client, therapist=therapist, since=now - PRESCRIBE_REPEAT_WINDOW)
+    if repeat is not None:
+        return repeat, False
+    programme = programme_create_draft(
+        client=session.client,
+        therapist=therapist,
+        start_date=start_date,
+        review_date=review_date,
+        measured_cadence=measured_cadence,
+        suggestion=suggestion,
+    )
+    return programme, True

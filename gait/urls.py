@@ -6,8 +6,10 @@ app_name = "gait"
 urlpatterns = [
     path("clients/<int:client_id>/sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:session_id>/", views.session_detail, name="session-detail"),
+    path("sessions/<int:session_id>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:session_id>/trials/", views.trial_create, name="trial-create"),
     path("sessions/<int:session_id>/findings/", views.finding_add, name="finding-add"),
+    path("sessions/<int:session_id>/prescribe/", views.session_prescribe, name="session-prescribe"),
     path(
         "sessions/<int:session_id>/suggestions/<int:suggestion_id>/decide/",
         views.suggestion_decide,

@@ -90,6 +90,15 @@ def pages(c) -> list[str]:
     ]
 
 
+def _gait_pages(c) -> list[str]:
+    from gait.services import session_create
+
+    session = session_create(client=c["client"], therapist=c["therapist"], created_by=c["therapist"], date=c["today"],
+                             treadmill_speed_kmh=11, height_cm=172, leg_length_cm=88, notes="Left knee pain.")
+    return [f"/gait/clients/{c['client'].id}/sessions/new/", f"/gait/sessions/{session.pk}/",
+            f"/gait/sessions/{session.pk}/edit/"]
+
+
 def _login(page, live_server, user):
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
@@ -137,6 +146,7 @@ def test_every_page_fits_a_390_px_phone(browser, live_server, clinic, tmp_path_f
     shots.mkdir(parents=True, exist_ok=True)
     therapist_pages = [*pages(clinic), f"/care/plans/{clinic['plan'].id}/edit/", f"/care/clients/{clinic['client'].id}/new/"]
     therapist_pages += _report_pages(clinic)
+    therapist_pages += _gait_pages(clinic)
     overflowing = _check_pages(browser, live_server, ReceptionistFactory(), pages(clinic), shots, "reception")
     overflowing += _check_pages(browser, live_server, clinic["therapist"], therapist_pages, shots, "therapist")
     overflowing += _check_pages(browser, live_server, ClinicAdminFactory(), ["/accounts/staff/", "/admin/"], shots, "admin")

@@ -42,6 +42,7 @@ class ReportSerializer(serializers.Serializer):
     status = serializers.ChoiceField(ReportStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
     problems = serializers.ListField(child=serializers.CharField(), source="problem_list")
+    warnings = serializers.ListField(child=serializers.CharField(), source="warning_list")
     error = serializers.CharField(source="last_error")
     attempts = serializers.IntegerField()
     size_bytes = serializers.IntegerField(allow_null=True)

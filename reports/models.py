@@ -39,7 +39,7 @@ class Report(DurableJob):
     lease = timedelta(minutes=3)
     max_attempts = 3
     # Kept after erasure for the audit; the file is deleted (clients.services erasure).
-    GDPR_ERASE_FIELDS = ("problems",)
+    GDPR_ERASE_FIELDS = ("problems", "warnings")
 
     status = models.CharField(max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="reports")
@@ -49,6 +49,8 @@ class Report(DurableJob):
     size_bytes = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     problems = models.TextField(blank=True, help_text="Why the report could not be made, one reason a line.")
+    # What the therapist should know before sending (e.g. no issued programme), one a line.
+    warnings = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     rendered_at = models.DateTimeField(null=True, blank=True)
 
@@ -73,6 +75,10 @@ class Report(DurableJob):
     @property
     def problem_list(self) -> list[str]:
         return [line for line in self.problems.splitlines() if line.strip()]
+
+    @property
+    def warning_list(self) -> list[str]:
+        return [line for line in self.warnings.splitlines() if line.strip()]
 
     @property
     def is_pending(self) -> bool:

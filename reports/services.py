@@ -117,6 +117,7 @@ def report_render(*, report_id: int, now: datetime, today: date) -> bool:
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
         rendered_at=now,
         problems="",
+        warnings="\n".join(rendered.warnings),
     )
     if not finished:  # our lease expired and someone else took the job: theirs is the file
         default_storage.delete(name)

@@ -54,6 +54,19 @@ def test_a_report_is_rendered_by_its_job_and_stored_under_a_path_naming_nobody(m
 
 
 @pytest.mark.django_db
+def test_what_the_report_lacks_is_shown_before_sending(media_root, session, therapist, client):
+    """No programme issued and no care plan: the report is made, and its page says what is missing."""
+    report = services.report_generate(session=session, by=therapist, now=NOW)
+    services.report_render(report_id=report.pk, now=NOW, today=TODAY)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY
+    assert any("No programme has been issued" in w for w in report.warning_list)
+    client.force_login(therapist)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "Check before sending:" in page and "No programme has been issued" in page
+
+
+@pytest.mark.django_db
 def test_each_generation_is_a_new_version_and_one_at_a_time(media_root, session, therapist):
     first = services.report_generate(session=session, by=therapist, now=NOW)
     with pytest.raises(ConflictError, match="still being generated") as refused:

@@ -44,4 +44,8 @@ def test_prescribe_from_suggestions_then_preview_and_send_the_report(
     text = pdf_text(report.pdf.read())
     assert "Cal Stride" in text
     assert "Side-lying hip abduction" in text
+    assert "light band" in text  # the dosage as the therapist edited it (4 sets)
+    issued = report.client.programmes.exclude(issued_at=None).latest("id")
+    abduction = issued.exercises.get(name__startswith="Side-lying hip abduction")
+    assert abduction.sets == 4 and abduction.dosage.split(",")[0] in " ".join(text.split())
     assert f"{due:%-d %B %Y}" in text or f"{due:%-d %b %Y}" in text

@@ -1,5 +1,6 @@
-"""Demo data for `manage.py seed_demo`: staff with known passwords, clients, and a diary that
-always has something on the day it is seeded (so the Today screen is never empty)."""
+"""Demo data for `manage.py seed_demo`: staff with known passwords, clients, a diary that
+always has something on the day it is seeded (so the Today screen is never empty), and Priya's
+gait sessions and home programme (demo/gait.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from clients.models import Client, ConsentPurpose
 from clients.services import consent_record
 from core.clinic_time import clinic_tz
 from core.exceptions import ApplicationError
+from demo.gait import demo_gait_seed
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,8 @@ DEMO_DIARY = [
 def demo_data_seed(*, now: datetime) -> list[tuple[str, str, str]]:
     """Create the demo staff, clients, hours and diary if missing; return (username, password, role) rows.
 
-    Safe to run again: a later day only adds that day's appointments, so the Today screen is never empty.
+    Safe to run again: a later day only adds that day's appointments, so the Today screen is never empty;
+    Priya's gait sessions are made once.
     """
     for username, password, role, first, last in DEMO_STAFF:
         if not User.objects.filter(username=username).exists():
@@ -92,6 +95,7 @@ def demo_data_seed(*, now: datetime) -> list[tuple[str, str, str]]:
         _demo_book(therapist=therapist, clients=clients, today=today, now=now,
                    visits=[visit for visit in DEMO_DIARY if visit.days == 0])
         _demo_attend(_appointments_on(today, therapist=therapist), now=now)
+    demo_gait_seed(client=clients[PRIYA], therapist=therapist, today=today)
     return [(username, password, role) for username, password, role, *_ in DEMO_STAFF]
 
 

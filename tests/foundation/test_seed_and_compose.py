@@ -13,13 +13,31 @@ from careplans.selectors import recall_list
 from clients.models import Client
 from core.clinic_time import clinic_tz
 from demo.services import demo_data_seed
+from exercises.models import Programme
+from gait.models import ClinicalSuggestion, Finding, GaitSession, GaitVideo
 from tests.conftest import PROJECT_ROOT
+
+
+@pytest.fixture(autouse=True)
+def demo_media(settings, tmp_path):
+    """The demo's gait videos go to MEDIA_ROOT: a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _gait_rows() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (GaitSession, GaitVideo, Finding, ClinicalSuggestion, Programme)
+    }
 
 
 @pytest.mark.django_db
 def test_seed_demo_prints_known_passwords_and_can_run_twice(capsys):
     call_command("seed_demo")
+    first_run = _gait_rows()
     call_command("seed_demo")
+    assert _gait_rows() == first_run  # the second run adds no gait data
     out = capsys.readouterr().out
     assert "username: therapist" in out and "password: stride-physio-2026" in out
     assert User.objects.get(username="therapist").check_password("stride-physio-2026")
@@ -28,6 +46,30 @@ def test_seed_demo_prints_known_passwords_and_can_run_twice(capsys):
     # A living diary: three visits today, three more this week, and one client overdue for reassessment.
     assert Appointment.objects.filter(therapist__username="therapist").count() == 6
     assert [row.client.first_name for row in recall_list(now=timezone.now())] == ["Priya"]
+    _assert_priyas_gait_demo(today=timezone.localdate(timezone.now(), clinic_tz()))
+
+
+def _assert_priyas_gait_demo(*, today):
+    """Two signed-off rear-view sessions six weeks apart, every video analysed from the synthetic
+    runner and said to be one, the triad's findings accepted, the suggestion confirmed, and a
+    programme issued from the second session."""
+    sessions = list(GaitSession.objects.filter(client__first_name="Priya").order_by("date"))
+    assert [s.date for s in sessions] == [today - timedelta(weeks=6), today - timedelta(days=1)]
+    assert all(s.is_signed_off and s.height_cm == 168 and "synthetic runner" in s.notes for s in sessions)
+    assert [[t.kind for t in s.trials.order_by("pk")] for s in sessions] == [["BASELINE", "WITH_CUES"], ["BASELINE"]]
+    videos = GaitVideo.objects.filter(client__first_name="Priya")
+    assert [(v.view, v.status) for v in videos] == [("rear", "DONE")] * 3
+    assert all("synthetic runner" in v.trial.label for v in videos)
+    triad = {("knee_valgus", "left"), ("pelvic_drop", "right"), ("foot_turn_out", "left")}
+    for session in sessions:
+        baseline = session.findings.filter(video__trial__kind="BASELINE")
+        assert {(f.code, f.side) for f in baseline} == triad
+        assert not session.findings.exclude(review="ACCEPTED").exists()
+        assert session.suggestions.get(code="weak_gluteus_medius", side="left").status == "CONFIRMED"
+    first, second = ({f.code: f.value for f in s.findings.filter(video__trial__kind="BASELINE")} for s in sessions)
+    assert all(second[code] < first[code] for code in first), "the second session is the milder one"
+    (programme,) = Programme.objects.filter(client__first_name="Priya")
+    assert programme.status == "ISSUED" and programme.exercises.exists()
 
 
 SUNDAY_NOON = datetime(2026, 11, 8, 12, 0, tzinfo=clinic_tz())

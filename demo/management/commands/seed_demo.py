@@ -5,7 +5,10 @@ from demo.services import demo_data_seed
 
 
 class Command(BaseCommand):
-    help = "Create demo staff (with known passwords), clients and a diary with appointments today. Safe to run twice."
+    help = (
+        "Create demo staff (with known passwords), clients, a diary with appointments today, and two gait "
+        "sessions and a programme for Priya (synthetic runner). Safe to run twice."
+    )
 
     def handle(self, *args, **options):
         accounts = demo_data_seed(now=timezone.now())

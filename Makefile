@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar bench-programme bench-kills worker services clean
+.PHONY: help run test lint format bench-gait bench-gait-sessions bench-calendar bench-programme bench-comparison bench-report bench-kills worker services clean
 
 help:
 	@echo "make run         run the app on embedded defaults (SQLite, local worker) with demo data"
@@ -15,6 +15,8 @@ help:
 	@echo "make bench-gait-sessions  upload-to-findings time through a real worker"
 	@echo "make bench-calendar  calendar, free-slot and booking-race benchmark on PostgreSQL"
 	@echo "make bench-programme  programme suggestion and programme page timings on PostgreSQL"
+	@echo "make bench-comparison  comparison page and gait timeline timings (12 sessions) on PostgreSQL"
+	@echo "make bench-report  progress report PDF render time and size (6 sessions, 7 key frames each, 8 exercises)"
 	@echo "make bench-kills  SIGKILL a real worker while it sends reminders; counts lost and duplicates"
 
 $(VENV)/bin/python:
@@ -62,6 +64,11 @@ bench-calendar: $(VENV)/.installed-dev services
 
 bench-programme: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_programme.py
+
+bench-comparison: $(VENV)/.installed-dev services
+	$(PY) benchmarks/bench_comparison.py
+bench-report: $(VENV)/.installed-dev services
+	$(PY) benchmarks/bench_report.py
 
 bench-kills: $(VENV)/.installed-dev services
 	$(PY) benchmarks/bench_worker_kills.py

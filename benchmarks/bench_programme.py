@@ -7,7 +7,10 @@ a client with a care plan and 20 issued programme versions of history. Prints me
 * `suggest_programme()` for a typical assessment (four focus areas, two of them sided, cadence);
 * the programme page: GET of the client's programmes page (the focus form), POST of the form that
   builds the suggested draft (suggestion + draft saved, redirect), and GET of the draft editor,
-  each through Django's test Client as a therapist, with query counts.
+  each through Django's test Client as a therapist, with query counts;
+* prescribing from a gait session (the left triad and a heavy heel landing recorded and accepted,
+  weak left gluteus medius and low cadence confirmed): `programme_focus()`, GET of the prescribe
+  page, POST of it (focus -> suggestion -> draft saved, redirect) and GET of the draft it opens.
 
 Goal: the page suggests a programme in under 200 ms. The machine may be shared: `uptime` is printed.
 """
@@ -91,6 +94,27 @@ def seed():
     return therapist, client
 
 
+def seed_session(therapist, client):
+    """A gait session whose findings were recorded and accepted by the therapist (no video: the
+    cadence then comes from the form), with its two suggestions confirmed."""
+    from gait import services
+    from gait.models import ClinicalSuggestion, GaitSession
+
+    session = GaitSession.objects.filter(client=client).first()
+    if session:
+        return session
+    now = datetime.now(UTC)
+    session = services.session_create(client=client, therapist=therapist, created_by=therapist, date=now.date(),
+                                       treadmill_speed_kmh=11)
+    for code, side in (("knee_valgus", "left"), ("pelvic_drop", "right"), ("foot_turn_out", "left"),
+                       ("overstride", ""), ("heel_strike", "")):
+        services.finding_add(session=session, code=code, side=side, severity="moderate", summary="", by=therapist,
+                             now=now)
+    for suggestion in ClinicalSuggestion.objects.filter(session=session, current=True):
+        services.suggestion_decide(suggestion=suggestion, decision="confirm", by=therapist, now=now)
+    return session
+
+
 def timed(fn) -> tuple[float, float, int]:
     """Wall time and this process's CPU time (ms; CPU time is less disturbed by a loaded machine,
     but leaves out PostgreSQL's share), and the number of queries."""
@@ -145,6 +169,37 @@ def main() -> None:
     report("POST focus form -> suggested draft saved", [timed(post_form) for _ in range(RUNS)])
     report("GET draft editor (suggested lines)",
            [timed(lambda url=url: http.get(url)) for url in drafts])
+    Programme.objects.filter(client=client, status="DRAFT").delete()
+
+    from gait.selectors import programme_focus, session_get
+
+    session = seed_session(therapist, client)
+    report("programme_focus (session -> focus)",
+           [timed(lambda: programme_focus(session_get(session_id=session.pk))) for _ in range(RUNS)])
+    prescribe_url = f"/gait/sessions/{session.pk}/prescribe/"
+    prescribe_form = {"start_date": datetime.now(UTC).date().isoformat(), "measured_cadence": "162"}
+    for item in programme_focus(session):
+        prescribe_form[f"focus_{item['code']}_{item['side'] or 'both'}"] = "on"
+    prescribed = []
+
+    def get_prescribe():
+        assert http.get(prescribe_url).status_code == 200
+
+    def post_prescribe():
+        response = http.post(prescribe_url, prescribe_form)
+        assert response.status_code == 302, response.status_code
+        prescribed.append(response["Location"])
+
+    report("GET prescribe-from-session page", [timed(get_prescribe) for _ in range(RUNS)])
+    posts, editors = [], []
+    for _ in range(RUNS):  # a second prescription within seconds reopens the first draft: start clean
+        Programme.objects.filter(client=client, status="DRAFT").delete()
+        posts.append(timed(post_prescribe))
+        editors.append(timed(lambda: http.get(prescribed[-1])))
+    report("POST prescribe -> suggested draft saved", posts)
+    report("GET draft editor (prescribed lines)", editors)
+    report("prescribe: POST + draft editor (sum)",
+           [(a[0] + b[0], a[1] + b[1], a[2] + b[2]) for a, b in zip(posts, editors, strict=True)])
     Programme.objects.filter(client=client, status="DRAFT").delete()
 
 

@@ -326,6 +326,8 @@ GAIT_LEASE_SECONDS = env_int("GAIT_LEASE_SECONDS", 120)
 GAIT_MAX_ATTEMPTS = env_int("GAIT_MAX_ATTEMPTS", 3)
 # A queued video not picked up within this time is sent again (the broker was down).
 GAIT_REQUEUE_AFTER_SECONDS = env_int("GAIT_REQUEUE_AFTER_SECONDS", 120)
+# Progress reports: how long the download link emailed to a client works.
+REPORT_LINK_DAYS = env_int("REPORT_LINK_DAYS", 30)
 
 # Email ------------------------------------------------------------------------------
 # Default: each sent message is a file under var/mail that a person can open.
@@ -372,6 +374,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.role_shaped_responses_any_of",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "GaitVideoStatusEnum": "gait.models.VideoStatus.choices",
         "GaitTrialKindEnum": "gait.models.TrialKind.choices",

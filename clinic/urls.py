@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("records.api_urls")),
     path("", include("gait.api_urls")),
     path("", include("exercises.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("notes/", include("records.urls")),
     path("gait/", include("gait.urls")),
     path("exercises/", include("exercises.urls")),
+    path("reports/", include("reports.urls")),
     path("media/<path:path>", core_views.protected_media, name="protected-media"),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -112,7 +112,9 @@ class OutboundEmail(DurableJob):
     subject = models.CharField(max_length=255)
     text_body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
-    # [{"filename": ..., "content": text, "mimetype": ...}]; small text parts such as an .ics.
+    # [{"filename": ..., "content": text, "mimetype": ...}] for small text parts such as an .ics, or
+    # [{"filename": ..., "storage_name": name in the default storage, "mimetype": ...}] for a file
+    # (e.g. a PDF report), read as bytes when the email is sent.
     attachments = models.JSONField(default=list, blank=True)
     # A body holding a secret (a single-use link) is blanked once the email is finished with.
     forget_body_when_finished = models.BooleanField(default=False)

@@ -40,3 +40,13 @@ class AutoSchema(openapi.AutoSchema):
                 code, {"description": description, "content": {"application/json": {"schema": error}}}
             )
         return operation
+
+
+def role_shaped_responses_any_of(result, generator, request, public):
+    """A response shaped by the caller's role (components named "...ForRole": the full record for
+    clinical staff, a subset for others) validates against both shapes, so it is "anyOf", not
+    drf-spectacular's "oneOf"."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("ForRole") and "oneOf" in component:
+            component["anyOf"] = component.pop("oneOf")
+    return result

@@ -7,6 +7,7 @@ from datetime import datetime
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
@@ -72,8 +73,17 @@ def _email_message(email: OutboundEmail) -> EmailMultiAlternatives:
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     for part in email.attachments:
-        message.attach(part["filename"], part["content"], part["mimetype"])
+        message.attach(part["filename"], _attachment_content(part), part["mimetype"])
     return message
+
+
+def _attachment_content(part: dict) -> str | bytes:
+    """A small text part is kept in the row; a file (e.g. a PDF report) is read from the default
+    storage at send time, so the row stays small and an erased file is never sent."""
+    if "storage_name" in part:
+        with default_storage.open(part["storage_name"], "rb") as handle:
+            return handle.read()
+    return part["content"]
 
 
 def email_send(*, email_id: int, now: datetime) -> bool:

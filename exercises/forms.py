@@ -1,7 +1,47 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from .models import BodyRegion, Exercise, ExerciseCategory, Side
 from .suggestions import SUGGESTIONS
+
+
+# The draft editor shows ~8 inputs per exercise line, the focus form ~20: rendering each through
+# Django's widget templates was most of those pages' time (make bench-programme). These write the
+# same HTML in Python.
+class _PlainInput:
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        value_attr = format_html(' value="{}"', value) if value is not None else ""
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, value_attr, flatatt(widget["attrs"]))
+
+
+class PlainHiddenInput(_PlainInput, forms.HiddenInput):
+    pass
+
+
+class PlainNumberInput(_PlainInput, forms.NumberInput):
+    pass
+
+
+class PlainTextInput(_PlainInput, forms.TextInput):
+    pass
+
+
+class PlainCheckboxInput(_PlainInput, forms.CheckboxInput):
+    pass
+
+
+class PlainSelect(forms.Select):
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           options)
 
 
 class LibraryFilterForm(forms.Form):
@@ -49,10 +89,10 @@ class FocusForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for code, (label, sided, _, _) in SUGGESTIONS.items():
-            self.fields[f"focus_{code}"] = forms.BooleanField(required=False, label=label)
+            self.fields[f"focus_{code}"] = forms.BooleanField(required=False, label=label, widget=PlainCheckboxInput)
             if sided:
                 self.fields[f"side_{code}"] = forms.ChoiceField(
-                    required=False, label=f"Side for {label.lower()}",
+                    required=False, label=f"Side for {label.lower()}", widget=PlainSelect,
                     choices=[("", "Both / not sided"), ("left", "Left"), ("right", "Right")])
 
     def focus_rows(self):
@@ -72,14 +112,15 @@ class FocusForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    line_id = forms.IntegerField(widget=forms.HiddenInput)
-    sets = forms.IntegerField(min_value=1, max_value=10)
-    reps = forms.IntegerField(min_value=1, max_value=100, required=False)
-    hold_seconds = forms.IntegerField(min_value=1, max_value=600, required=False, label="Hold (s)")
-    load = forms.CharField(max_length=80, required=False)
-    per_week = forms.IntegerField(min_value=1, max_value=14, label="Per week")
-    side = forms.ChoiceField(choices=Side.choices)
-    notes = forms.CharField(required=False)
+    line_id = forms.IntegerField(widget=PlainHiddenInput)
+    sets = forms.IntegerField(min_value=1, max_value=10, widget=PlainNumberInput)
+    reps = forms.IntegerField(min_value=1, max_value=100, required=False, widget=PlainNumberInput)
+    hold_seconds = forms.IntegerField(min_value=1, max_value=600, required=False, label="Hold (s)",
+                                      widget=PlainNumberInput)
+    load = forms.CharField(max_length=80, required=False, widget=PlainTextInput)
+    per_week = forms.IntegerField(min_value=1, max_value=14, label="Per week", widget=PlainNumberInput)
+    side = forms.ChoiceField(choices=Side.choices, widget=PlainSelect)
+    notes = forms.CharField(required=False, widget=PlainTextInput)
 
     def clean(self):
         data = super().clean()
@@ -97,8 +138,27 @@ class DraftForm(forms.Form):
     notes = forms.CharField(required=False, label="Advice for the client", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _listed_choices(field: forms.ModelChoiceField, label: str) -> None:
+    """The select's options from one plain query, when it is rendered: a ModelChoiceField
+    iterates its queryset through a server-side cursor (three round trips on PostgreSQL).
+    Validation still uses the queryset."""
+    queryset, listed = field.queryset, []
+
+    def choices():  # asked for twice per render (the required attribute looks at the first option)
+        if not listed:
+            listed.extend([("", field.empty_label), *queryset.values_list("pk", label)])
+        return listed
+
+    field.widget = PlainSelect(attrs=field.widget.attrs)
+    field.choices = choices
+
+
 class AddExerciseForm(forms.Form):
     exercise = forms.ModelChoiceField(Exercise.objects.filter(hidden=False).order_by("name"), label="Add an exercise")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _listed_choices(self.fields["exercise"], "name")
 
 
 class AddCueForm(forms.Form):
@@ -109,3 +169,4 @@ class AddCueForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["cue"].queryset = RetrainingCue.objects.filter(hidden=False)
+        _listed_choices(self.fields["cue"], "title")

@@ -125,6 +125,12 @@ def programme_get(*, programme_id) -> Programme:
         raise NotFoundError("No such programme.") from None
 
 
+def draft_made_since(*, client, therapist, since: datetime) -> Programme | None:
+    """The therapist's newest draft for the client made at or after `since`, if any."""
+    return (Programme.objects.filter(client=client, therapist=therapist, status=ProgrammeStatus.DRAFT,
+                                     created_at__gte=since).order_by("-created_at", "-id").first())
+
+
 def programme_default_review_date(*, client, now: datetime) -> date | None:
     """The next reassessment: the booked one if any, else the active care plan's due date."""
     booked = future_reassessments(client=client, now=now).values_list("starts_at", flat=True).first()

@@ -211,10 +211,26 @@ def _needs_browser_copy(path: Path) -> bool:
         return context.name not in BROWSER_CODECS or context.pix_fmt not in BROWSER_PIXEL_FORMATS
 
 
-def _browser_copy(path: Path, out: Path, max_side: int = 1920) -> Path:
-    """H.264 / yuv420p MP4 of the video, upright (rotation applied), for Chromium. Audio is
-    left out: the review page needs the picture."""
-    with av.open(str(out), "w") as container:
+def _browser_copy(path: Path, out: Path, max_side: int = 1920, with_audio: bool = True) -> Path:
+    """H.264 / yuv420p MP4 of the video, upright (rotation applied), for Chromium. The audio is
+    kept (as AAC) when the original has some: how loud each foot lands is worth hearing. Sound
+    that cannot be decoded costs the copy its sound, never the analysis."""
+    try:
+        return _encode_browser_copy(path, out, max_side, with_audio)
+    except _AudioFailed as exc:
+        logger.warning("%s: browser copy made without sound (%s)", path.name, exc.__cause__ or exc)
+        return _encode_browser_copy(path, out, max_side, with_audio=False)
+
+
+class _AudioFailed(Exception):
+    pass
+
+
+def _encode_browser_copy(path: Path, out: Path, max_side: int, with_audio: bool) -> Path:
+    with av.open(str(path)) as source, av.open(str(out), "w") as container:
+        video_in = source.streams.video[0]
+        origin = float(video_in.start_time * video_in.time_base) if video_in.start_time else 0.0
+        audio = None
         stream = None
         last_pts = -1
         for frame in iter_frames(path, max_side=max_side):
@@ -225,15 +241,68 @@ def _browser_copy(path: Path, out: Path, max_side: int = 1920) -> Path:
                 stream.pix_fmt = "yuv420p"
                 stream.codec_context.time_base = Fraction(1, 1000)
                 stream.options = {"crf": "23", "preset": "veryfast"}
+                if with_audio and source.streams.audio:  # every stream must exist before the first packet
+                    audio = _AudioCopy(source, container, origin)
             image = frame.rgb[: stream.height, : stream.width]
             video_frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             last_pts = max(last_pts + 1, round(frame.time_s * 1000))
             video_frame.pts = last_pts
             video_frame.time_base = Fraction(1, 1000)
             container.mux(stream.encode(video_frame))
+            if audio:
+                audio.mux_until(frame.time_s)  # interleaved with the picture: plays while it streams
         if stream is not None:
             container.mux(stream.encode())
+        if audio:
+            audio.mux_until(float("inf"))
     return out
+
+
+class _AudioCopy:
+    """The original's first audio track re-encoded as AAC (any codec in, one that every browser
+    plays out), on the video's clock (time 0 = the first picture), muxed a packet at a time."""
+
+    def __init__(self, source, container, origin_s: float):
+        self.source, self.container = source, container
+        self.input = source.streams.audio[0]
+        self.origin = origin_s
+        try:
+            rate = self.input.codec_context.sample_rate or 48000
+            self.output = container.add_stream("aac", rate=rate)
+            self.output.layout = "mono" if self.input.codec_context.layout.nb_channels == 1 else "stereo"
+            self.output.bit_rate = 128_000
+            self.packets = self._encoded()
+            self.pending = next(self.packets, None)
+        except Exception as exc:  # noqa: BLE001 - any codec trouble: the copy goes without sound
+            raise _AudioFailed("the sound could not be re-encoded") from exc
+
+    def _next(self):
+        try:
+            return next(self.packets, None)
+        except Exception as exc:  # noqa: BLE001
+            raise _AudioFailed("the sound could not be re-encoded") from exc
+
+    def _encoded(self):
+        for packet in self.source.demux(self.input):
+            try:
+                frames = packet.decode()
+            except av.error.InvalidDataError:  # a damaged packet: a moment of silence, not none at all
+                continue
+            for frame in frames:
+                if frame.pts is None:
+                    continue
+                at = float(frame.pts * frame.time_base) - self.origin
+                if at < 0:  # sound from before the first picture
+                    continue
+                frame.pts = round(at * frame.sample_rate)
+                frame.time_base = Fraction(1, frame.sample_rate)
+                yield from self.output.encode(frame)
+        yield from self.output.encode(None)
+
+    def mux_until(self, time_s: float) -> None:
+        while self.pending is not None and float(self.pending.pts * self.pending.time_base) <= time_s:
+            self.container.mux(self.pending)
+            self.pending = self._next()
 
 
 def _finding_key(finding: dict, report: dict) -> str:

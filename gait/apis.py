@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from accounts.models import User
 from appointments.models import Appointment
 from careplans.models import CarePlan
 from clients.selectors import client_get
-from core.api import Pagination
+from core.api import ErrorSerializer, Pagination
 from core.exceptions import NotFoundError
 
 from . import selectors, services
@@ -29,6 +29,7 @@ from .models import (
     Severity,
     Side,
     SquatQuality,
+    SuggestionStatus,
     TrialKind,
     VideoStatus,
     View,
@@ -127,7 +128,13 @@ class VideoSerializer(serializers.Serializer):
     detected_view = serializers.CharField()
     engine_version = serializers.CharField()
     thresholds = serializers.DictField(child=serializers.FloatField(), allow_null=True)
+    view_warning = serializers.SerializerMethodField(
+        help_text="Set when the clip looks filmed from another view than the one it was uploaded as"
+    )
     urls = serializers.SerializerMethodField()
+
+    def get_view_warning(self, video) -> str | None:
+        return selectors.video_view_warning(video)
 
     def get_urls(self, video) -> dict[str, str]:
         urls = {"original": _media_url(video, "original"), "playable": _media_url(video, "playable")}
@@ -168,6 +175,8 @@ class SessionSerializer(SessionStatusSerializer):
     footwear = serializers.ChoiceField(choices=Footwear.choices)
     footwear_detail = serializers.CharField()
     pain_today = serializers.IntegerField(allow_null=True)
+    height_cm = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    leg_length_cm = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     notes = serializers.CharField()
     signed_off_by = serializers.IntegerField(source="signed_off_by_id", allow_null=True)
 
@@ -178,6 +187,95 @@ class SessionDetailSerializer(SessionSerializer):
     findings = FindingSerializer(many=True)
     amendments = AmendmentSerializer(many=True)
     signed_off_record = serializers.JSONField(allow_null=True)
+
+
+class SuggestionEvidenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["finding", "clinical_test", "metric"])
+    code = serializers.CharField()
+    side = serializers.CharField(allow_null=True)
+    value = serializers.JSONField(allow_null=True, help_text="A number, or a word (e.g. a squat's quality)")
+    unit = serializers.CharField(allow_blank=True)
+    effect = serializers.ChoiceField(
+        choices=["pattern", "raises", "lowers", "context"],
+        help_text="pattern: part of the rule's pattern; raises / lowers: moved the strength by one; context: listed only",
+    )
+    note = serializers.CharField(allow_blank=True)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """A clinical reasoning suggestion for the therapist to consider (not a diagnosis) and their decision."""
+
+    id = serializers.IntegerField()
+    session = serializers.IntegerField(source="session_id")
+    code = serializers.CharField()
+    side = serializers.CharField(allow_blank=True, help_text="left, right, or blank (both / not sided)")
+    strength = serializers.ChoiceField(choices=["unlikely", "possible", "likely", "strong"])
+    score = serializers.IntegerField(min_value=0, max_value=3)
+    title = serializers.CharField()
+    rationale = serializers.CharField()
+    evidence = SuggestionEvidenceSerializer(many=True)
+    sources = serializers.ListField(child=serializers.CharField())
+    current = serializers.BooleanField(help_text="False when the findings no longer produce it (kept for its decision)")
+    status = serializers.ChoiceField(choices=SuggestionStatus.choices)
+    note = serializers.CharField(allow_blank=True)
+    decided_by = serializers.IntegerField(source="decided_by_id", allow_null=True)
+    decided_by_name = serializers.SerializerMethodField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_decided_by_name(self, suggestion) -> str | None:
+        return suggestion.decided_by.display_name if suggestion.decided_by_id else None
+
+
+class BandSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    low = serializers.FloatField(allow_null=True)
+    high = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    formula = serializers.CharField()
+    source = serializers.CharField()
+    personalised = serializers.BooleanField(help_text="Follows the runner (cadence, step and stride length)")
+    step = serializers.FloatField()
+
+
+class TargetSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    side = serializers.CharField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    band = BandSerializer()
+    verdict = serializers.ChoiceField(choices=["below", "within", "above", "no value"])
+    excess = serializers.FloatField()
+
+
+class VideoTargetsSerializer(serializers.Serializer):
+    video = serializers.IntegerField()
+    trial = serializers.CharField()
+    name = serializers.CharField()
+    targets = TargetSerializer(many=True)
+
+
+class PrioritySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    side = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+    score = serializers.FloatField()
+    parts = serializers.ListField(child=serializers.CharField())
+    why = serializers.CharField()
+
+
+class RunnerSerializer(serializers.Serializer):
+    height_cm = serializers.FloatField(allow_null=True)
+    speed_kmh = serializers.FloatField(allow_null=True)
+    leg_length_cm = serializers.FloatField(allow_null=True)
+    sex = serializers.CharField(allow_null=True)
+
+
+class SessionTargetsSerializer(serializers.Serializer):
+    personalised = serializers.BooleanField(help_text="False: no height yet, the default bands are shown")
+    runner = RunnerSerializer()
+    messages = serializers.ListField(child=serializers.CharField())
+    videos = VideoTargetsSerializer(many=True, help_text="The analysed baseline videos")
+    priorities = PrioritySerializer(many=True, help_text="At most three, worst first")
 
 
 # Input -------------------------------------------------------------------------------------
@@ -192,16 +290,33 @@ class SessionInputSerializer(serializers.Serializer):
     footwear = serializers.ChoiceField(choices=Footwear.choices, required=False)
     footwear_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
     pain_today = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10)
+    height_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=100, max_value=230,
+        help_text="The runner's height on the day, cm (for the personal target bands)",
+    )
+    leg_length_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=40, max_value=130,
+        help_text="Floor to greater trochanter, cm",
+    )
     notes = serializers.CharField(required=False, allow_blank=True)
     clinical_tests = ClinicalTestSerializer(many=True, required=False)
 
 
 class SessionUpdateSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
     treadmill_speed_kmh = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
     treadmill_incline_pct = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
     footwear = serializers.ChoiceField(choices=Footwear.choices, required=False)
     footwear_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
     pain_today = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10)
+    height_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=100, max_value=230,
+        help_text="The runner's height on the day, cm (for the personal target bands)",
+    )
+    leg_length_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, required=False, allow_null=True, min_value=40, max_value=130,
+        help_text="Floor to greater trochanter, cm",
+    )
     notes = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, help_text="Required once signed off")
 
@@ -225,6 +340,10 @@ class FindingReviewSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=FINDING_SIDES, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Required once signed off")
+
+
+class SuggestionDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class FindingAddSerializer(serializers.Serializer):
@@ -266,7 +385,15 @@ class GaitSessionListCreateApi(APIView):
     required_permissions = {"GET": ["gait.view_session_status"], "POST": ["gait.add_gaitsession"]}
     pagination_class = Pagination  # also documents the list as pages
 
-    @extend_schema(parameters=[OpenApiParameter("client", int)], responses=SessionSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("client", int)],
+        responses=PolymorphicProxySerializer(
+            component_name="GaitSessionForRole",
+            serializers=[SessionSerializer, SessionStatusSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
+    )
     def get(self, request):
         client_id = request.query_params.get("client")
         if client_id is not None and not client_id.isdigit():
@@ -306,7 +433,14 @@ class GaitSessionDetailApi(APIView):
         "PUT": ["gait.change_gaitsession"],
     }
 
-    @extend_schema(responses=SessionDetailSerializer)
+    # Clinical staff get the whole session, others (reception) its status fields only.
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="GaitSessionDetailForRole",
+            serializers=[SessionDetailSerializer, SessionStatusSerializer],
+            resource_type_field_name=None,
+        )
+    )
     def get(self, request, session_id):
         if not request.user.has_perm(CLINICAL):
             return Response(SessionStatusSerializer(selectors.session_get(session_id=session_id)).data)
@@ -471,3 +605,72 @@ class GaitFindingApi(APIView):
         data.is_valid(raise_exception=True)
         finding = services.finding_review(finding=finding, by=request.user, now=timezone.now(), **data.validated_data)
         return Response(FindingSerializer(finding).data)
+
+
+SESSION_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such gait session (or its client was erased).")
+SUGGESTION_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such session, or no such suggestion in it.")
+SESSION_LOCKED = OpenApiResponse(
+    ErrorSerializer, description="The session is signed off: its suggestions can no longer be decided."
+)
+NOT_CLINICAL = OpenApiResponse(ErrorSerializer, description="Not logged in, or not clinical staff (e.g. reception).")
+
+
+class GaitSessionSuggestionsApi(APIView):
+    """The session's clinical reasoning suggestions, strongest first (ones the findings no longer
+    produce, kept for their decision, last): each with its evidence, sources, strength and the
+    therapist's decision. Suggestions for the therapist to consider, not a diagnosis."""
+
+    required_permissions = {"GET": ["gait.view_clinicalsuggestion"]}
+    pagination_class = Pagination  # also documents the list as pages
+
+    @extend_schema(responses={200: SuggestionSerializer(many=True), 403: NOT_CLINICAL, 404: SESSION_NOT_FOUND})
+    def get(self, request, session_id):
+        session = selectors.session_get(session_id=session_id)
+        suggestions = selectors.session_suggestions(session=session)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(suggestions, request, view=self)
+        services.access_record(
+            user=request.user, client_id=session.client_id, kind=AccessKind.FINDINGS,
+            what=f"session #{session.pk} suggestions", now=timezone.now(),
+        )  # fmt: skip
+        return paginator.get_paginated_response(SuggestionSerializer(page, many=True).data)
+
+
+class GaitSuggestionDecideApi(APIView):
+    """Confirm or dismiss a suggestion (or change an earlier decision), with an optional note;
+    the decision records who made it and when. Locked once the session is signed off (409)."""
+
+    required_permissions = {"POST": ["gait.change_clinicalsuggestion"]}
+    decision = ""  # "confirm" or "dismiss", set by the URL
+
+    @extend_schema(
+        request=SuggestionDecisionSerializer,
+        responses={200: SuggestionSerializer, 403: NOT_CLINICAL, 404: SUGGESTION_NOT_FOUND, 409: SESSION_LOCKED},
+    )
+    def post(self, request, session_id, suggestion_id):
+        suggestion = selectors.suggestion_get(session_id=session_id, suggestion_id=suggestion_id)
+        data = SuggestionDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        suggestion = services.suggestion_decide(
+            suggestion=suggestion, decision=self.decision, by=request.user, now=timezone.now(),
+            note=data.validated_data["note"],
+        )  # fmt: skip
+        return Response(SuggestionSerializer(suggestion).data)
+
+
+class GaitSessionTargetsApi(APIView):
+    """Targets for this runner: per metric of the analysed baseline videos the value, the band
+    (personalised from height, leg length and treadmill speed where the literature gives a
+    relation; the formula and its source with it) and the verdict; and at most three priorities,
+    worst first, a combined pattern replacing its parts."""
+
+    required_permissions = {"GET": ["gait.view_gaitsession"]}
+
+    @extend_schema(responses={200: SessionTargetsSerializer, 403: NOT_CLINICAL, 404: SESSION_NOT_FOUND})
+    def get(self, request, session_id):
+        session = selectors.session_get(session_id=session_id)
+        services.access_record(
+            user=request.user, client_id=session.client_id, kind=AccessKind.FINDINGS,
+            what=f"session #{session.pk} targets", now=timezone.now(),
+        )  # fmt: skip
+        return Response(SessionTargetsSerializer(selectors.session_targets(session=session)).data)

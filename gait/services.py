@@ -11,7 +11,7 @@ import logging
 import shutil
 import tempfile
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +23,9 @@ from django.forms.models import model_to_dict
 from clients.models import Client, ConsentPurpose
 from clients.services import require_consent
 from core.exceptions import ApplicationError, ConflictError
+from exercises.selectors import draft_made_since
+from exercises.services import programme_create_draft
+from exercises.suggestions import suggest_programme
 
 from .clinical import reasoning, targets
 from .engine.errors import GaitInputError
@@ -41,9 +44,11 @@ from .models import (
     Severity,
     SuggestionStatus,
     Trial,
+    TrialKind,
     VideoStatus,
     View,
 )
+from .selectors import session_cadence, session_runner, target_runner  # noqa: F401 - also used from here
 
 logger = logging.getLogger(__name__)
 
@@ -496,9 +501,10 @@ SUGGESTION_DECISIONS = {"confirm": SuggestionStatus.CONFIRMED, "dismiss": Sugges
 
 def _reasoning_findings(session: GaitSession) -> list[reasoning.Finding]:
     """The session's findings as the therapist sees them now: rejected ones left out, the
-    therapist's side and severity where they changed them."""
+    therapist's side and severity where they changed them. Findings of a run with cues are left
+    out: they show the runner following a cue, not how they run (the comparison shows those)."""
     out = []
-    for f in session.findings.exclude(review=Review.REJECTED):
+    for f in session.findings.exclude(review=Review.REJECTED).exclude(video__trial__kind=TrialKind.WITH_CUES):
         side = f.current_side or None
         if side not in (None, *reasoning.SIDES):
             continue
@@ -524,29 +530,6 @@ def _reasoning_tests(session: GaitSession) -> dict[str, reasoning.ClinicalTests]
     return {side: reasoning.ClinicalTests(**v) for side, v in values.items() if v}
 
 
-def session_runner(session: GaitSession) -> targets.Runner | None:
-    """The runner for the personal target bands, or None without a height."""
-    if session.height_cm is None:
-        return None
-    sex = {"F": "female", "M": "male"}.get(session.client.sex)
-    return targets.Runner(
-        height_cm=float(session.height_cm),
-        speed_kmh=float(session.treadmill_speed_kmh) if session.treadmill_speed_kmh else None,
-        leg_length_cm=float(session.leg_length_cm) if session.leg_length_cm is not None else None,
-        sex=sex,
-    )
-
-
-def session_cadence(session: GaitSession) -> float | None:
-    """Mean cadence of the session's analysed baseline videos (every analysed video without one)."""
-    videos = GaitVideo.objects.filter(trial__session=session, status=VideoStatus.DONE, report__isnull=False)
-    values = [v.report.get("cadence_spm") for v in videos.filter(trial__kind="BASELINE")] or [
-        v.report.get("cadence_spm") for v in videos
-    ]
-    values = [float(v) for v in values if v]
-    return sum(values) / len(values) if values else None
-
-
 @transaction.atomic
 def suggestions_refresh(*, session_id: int) -> list[ClinicalSuggestion]:
     """Recompute the session's suggestions from its findings and clinical tests. Undecided
@@ -555,8 +538,8 @@ def suggestions_refresh(*, session_id: int) -> list[ClinicalSuggestion]:
     session = _locked_session(session_id)
     if session.is_signed_off:
         return list(session.suggestions.all())
-    runner = session_runner(session)
-    band = targets.cadence_band(runner) if runner and runner.speed_kmh else None
+    runner, _personalised = target_runner(session)
+    band = targets.cadence_band(runner) if runner.speed_kmh else None
     produced = reasoning.suggest(
         _reasoning_findings(session), _reasoning_tests(session), session_cadence(session), band
     )
@@ -606,3 +589,52 @@ def access_record(*, user, client_id: int, kind: str, what: str, now: datetime) 
     if kind not in AccessKind.values:
         raise ValueError(f"Unknown access kind {kind!r}")
     return GaitAccess.objects.create(user=user, client_id=client_id, kind=kind, what=what[:200], at=now)
+
+
+# Prescribing exercises from a session ------------------------------------------------------
+# A second "Start the draft" this soon after the first (a double click, a resubmitted form) opens
+# the draft the first one made: drafts are never deleted, so duplicates would stay.
+PRESCRIBE_REPEAT_WINDOW = timedelta(seconds=30)
+
+
+@transaction.atomic
+def programme_prescribe(
+    *,
+    session: GaitSession,
+    focus: list[dict],
+    therapist,
+    start_date: date,
+    review_date: date | None,
+    measured_cadence: int | None,
+    now: datetime,
+) -> tuple:
+    """(draft, created): a draft home programme for the session's client from the chosen focus
+    (items of gait.selectors.programme_focus): the suggested exercises (the weaker side first)
+    and cues (the cadence cue with its metronome figure), to be edited and issued in the draft
+    editor.
+    The therapist's own draft for this client from the last PRESCRIBE_REPEAT_WINDOW is returned
+    (created False) instead of a second one; the client's row is locked, so two requests at
+    once make one.
+    Raises ConflictError when there is nothing to prescribe from, ValidationError naming a bad
+    date or cadence."""
+    _require_clinical(therapist)
+    if not therapist.has_perm("exercises.add_programme"):
+        raise PermissionDenied("You may not prescribe exercise programmes.")
+    if not focus:
+        raise ConflictError("Nothing to prescribe from: no confirmed suggestion or reviewed finding was chosen.")
+    suggestion = suggest_programme(
+        focus=[{"code": item["code"], "side": item.get("side")} for item in focus], measured_cadence=measured_cadence
+    )
+    Client.objects.select_for_update().filter(pk=session.client_id).first()
+    repeat = draft_made_since(client=session.client, therapist=therapist, since=now - PRESCRIBE_REPEAT_WINDOW)
+    if repeat is not None:
+        return repeat, False
+    programme = programme_create_draft(
+        client=session.client,
+        therapist=therapist,
+        start_date=start_date,
+        review_date=review_date,
+        measured_cadence=measured_cadence,
+        suggestion=suggestion,
+    )
+    return programme, True

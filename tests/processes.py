@@ -171,13 +171,14 @@ class SmtpSink:
     which a killed worker has handed a message over without learning that it did.
     """
 
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, port: int | None = None):
         import logging
 
         from aiosmtpd.controller import Controller
 
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.received: Counter[str] = Counter()
+        self.messages: list[bytes] = []  # every message as received
         self.lock = threading.Lock()
         sink = self
 
@@ -188,11 +189,12 @@ class SmtpSink:
                 message_id = message_from_bytes(envelope.content)["Message-ID"]
                 with sink.lock:
                     sink.received[message_id] += 1
+                    sink.messages.append(envelope.content)
                 if delay:
                     await asyncio.sleep(delay)
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=free_port())
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port or free_port())
         self.controller.start()
         self.port = self.controller.port
 

@@ -451,7 +451,8 @@ def _suggestion(rule: Rule, side, score, evidence, parts, cadence) -> Suggestion
         rationale += f" From {cadence:.0f} steps/min: try {low:.0f}-{high:.0f} (a metronome helps)."
     changes = [e for e in evidence if e.effect in ("raises", "lowers")]
     if changes:
-        rationale += " " + "; ".join(f"{e.code.replace('_', ' ')} {e.effect} it" for e in changes) + "."
+        moved = "; ".join(f"{e.code.replace('_', ' ')} {e.effect} it" for e in changes)
+        rationale += f" {moved[0].upper()}{moved[1:]}."
     return Suggestion(
         code=rule.code,
         side=side,

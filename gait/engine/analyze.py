@@ -147,14 +147,40 @@ def _metrics_block(measured, foot_events, times) -> dict:
         "steps/min",
         n={s: len(ev.ic) for s, ev in foot_events.items()},
     )
+    block["cadence"]["per_step"] = _cadence_per_stride(foot_events, times)
     for name, metric in measured.items():
         left, right = metric.median("left"), metric.median("right")
         entry = _entry(left, right, metric.unit, n={s: len(metric.steps.get(s, [])) for s in metrics.SIDES})
+        entry["per_step"] = _per_step(metric)
         if name == "strike_loudness" and left is not None and right is not None:
             entry["left_minus_right_db"] = left - right
             entry["left_right_ratio"] = 10 ** ((left - right) / 20)  # amplitude ratio
         block[name] = entry
     return block
+
+
+def _per_step(metric) -> dict:
+    """Each step's value in step order, with the frame of the initial contact it belongs to
+    (the chart's time axis). Pelvic drop is listed under the side that drops, at the other
+    leg's contact, as its median is."""
+    out = {side: [s.value for s in metric.steps.get(side, [])] for side in metrics.SIDES}
+    out["frames"] = {side: [s.frames[0] for s in metric.steps.get(side, [])] for side in metrics.SIDES}
+    return out
+
+
+def _cadence_per_stride(foot_events, times) -> dict:
+    """Cadence of each stride (two steps) from one foot's contact to its next, at the first
+    contact. A gap of 1.5 strides or more is a missed contact, not a slow stride: left out."""
+    index = np.arange(len(times))
+    out, frames = {}, {}
+    for side in metrics.SIDES:
+        ic = np.asarray(foot_events[side].ic, dtype=float) if side in foot_events else np.array([])
+        dt = np.diff(np.interp(ic, index, times)) if len(ic) > 1 else np.array([])
+        keep = (dt > 0) & (dt < 1.5 * np.median(dt)) if len(dt) else np.array([], dtype=bool)
+        out[side] = (120.0 / dt[keep]).tolist()
+        frames[side] = [int(round(f)) for f in ic[:-1][keep]]
+    out["frames"] = frames
+    return out
 
 
 def _entry(left, right, unit, n) -> dict:

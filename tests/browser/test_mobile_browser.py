@@ -90,6 +90,15 @@ def pages(c) -> list[str]:
     ]
 
 
+def _gait_pages(c) -> list[str]:
+    from gait.services import session_create
+
+    session = session_create(client=c["client"], therapist=c["therapist"], created_by=c["therapist"], date=c["today"],
+                             treadmill_speed_kmh=11, height_cm=172, leg_length_cm=88, notes="Left knee pain.")
+    return [f"/gait/clients/{c['client'].id}/sessions/new/", f"/gait/sessions/{session.pk}/",
+            f"/gait/sessions/{session.pk}/edit/"]
+
+
 def _login(page, live_server, user):
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
@@ -118,6 +127,17 @@ def _check_pages(browser, live_server, user, urls, shots, name):
     return overflowing
 
 
+def _report_pages(c) -> list[str]:
+    """A client's reports page and a report (queued: its page shows the waiting state)."""
+    from reports.models import Report
+    from tests.reports.conftest import signed_off_session
+
+    session = signed_off_session(client=c["client"], therapist=c["therapist"], day=c["today"], now=timezone.now())
+    report = Report.objects.create(client=c["client"], session=session, version=1, created_by=c["therapist"],
+                                   created_at=timezone.now(), run_after=timezone.now() + timedelta(days=1))  # fmt: skip
+    return [f"/reports/clients/{c['client'].id}/", f"/reports/{report.pk}/"]
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_a_390_px_phone(browser, live_server, clinic, tmp_path_factory):
@@ -125,6 +145,8 @@ def test_every_page_fits_a_390_px_phone(browser, live_server, clinic, tmp_path_f
     shots = shots or tmp_path_factory.mktemp("mobile")
     shots.mkdir(parents=True, exist_ok=True)
     therapist_pages = [*pages(clinic), f"/care/plans/{clinic['plan'].id}/edit/", f"/care/clients/{clinic['client'].id}/new/"]
+    therapist_pages += _report_pages(clinic)
+    therapist_pages += _gait_pages(clinic)
     overflowing = _check_pages(browser, live_server, ReceptionistFactory(), pages(clinic), shots, "reception")
     overflowing += _check_pages(browser, live_server, clinic["therapist"], therapist_pages, shots, "therapist")
     overflowing += _check_pages(browser, live_server, ClinicAdminFactory(), ["/accounts/staff/", "/admin/"], shots, "admin")

@@ -26,7 +26,9 @@ from appointments.defaults import ensure_defaults
 from appointments.models import AppointmentType, AvailabilityException, Room, WorkingHours
 from appointments.services import appointment_book, appointment_mark
 from careplans.models import CarePlan
+from gait.services import finding_add, session_create, session_sign_off
 from records.services import note_create
+from reports.models import Report
 from tests.factories import ClientFactory, ClinicAdminFactory, ReceptionistFactory, TherapistFactory
 
 pytestmark = pytest.mark.slow
@@ -79,11 +81,22 @@ def world(db):
                              now=past - timedelta(days=1))
     visit = appointment_mark(appointment=visit, status="ATTENDED", now=past + timedelta(hours=1))
     note = note_create(appointment=visit, author=therapist, fields={"subjective": "Sore left knee"})
+    gait_session = session_create(client=client, therapist=therapist, created_by=therapist,
+                                  date=timezone.localdate(), treadmill_speed_kmh=11)
+    finding = finding_add(session=gait_session, code="trunk_lean", side="", severity="moderate",
+                          summary="Leans forward from the hips.", by=therapist, now=timezone.now())
+    suggestion = gait_session.suggestions.get()
     leave = AvailabilityException.objects.create(therapist=therapist, kind=AvailabilityException.Kind.LEAVE, starts_at=start + timedelta(days=7),
                                                  ends_at=start + timedelta(days=7, hours=2))
+    report_session = session_sign_off(session=session_create(client=client, therapist=therapist, created_by=therapist,
+                                                             date=timezone.localdate()), by=therapist, now=timezone.now())
+    report = Report.objects.create(client=client, session=report_session, version=1, created_by=therapist,
+                                   created_at=timezone.now(), run_after=timezone.now() + timedelta(days=1))
     return {
         "tokens": {role: Token.objects.create(user=make()) for role, make in ROLE_FACTORIES.items()},
         "client_id": client.pk, "appointment_id": appointment.pk, "plan_id": plan.pk, "note_id": note.pk,
+        "session_id": gait_session.pk, "finding_id": finding.pk, "suggestion_id": suggestion.pk,
+        "report_id": report.pk,
         "/availability/working-hours/": therapist.working_hours.first().pk,
         "/availability/exceptions/": leave.pk, "/rooms/": room.pk, "/appointment-types/": appointment_type.pk,
     }

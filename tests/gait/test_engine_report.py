@@ -49,6 +49,28 @@ def test_report_is_strict_json_with_the_documented_shape():
     assert isinstance(report["quality"]["warnings"], list)
 
 
+@pytest.mark.parametrize("view", ["side", "rear"])
+def test_metrics_carry_each_steps_value_at_its_initial_contact(view):
+    report = analyze(generate(Runner(view=view, fps=60, heel_strike={"left": 20}, knee_valgus={"right": 12})))
+    contacts = {side: set(report["events"][side]["initial_contact"]) for side in ("left", "right")}
+    for name, entry in report["metrics"].items():
+        per_step = entry["per_step"]
+        for side in ("left", "right"):
+            values, frames = per_step[side], per_step["frames"][side]
+            assert len(values) == len(frames) >= 10, (name, side)
+            assert frames == sorted(frames)  # step order
+            if name != "cadence":  # cadence per stride; the summary is over whole strides
+                assert np.median(values) == pytest.approx(entry[side], abs=0.01), (name, side)
+            if name != "pelvic_drop":  # measured in the other leg's stance, listed under the side that drops
+                assert set(frames) <= contacts[side], (name, side)
+    if view == "side":
+        strike = report["metrics"]["heel_strike"]["per_step"]
+        assert min(strike["left"]) > max(strike["right"]) + 10  # the left heel strikes every step
+    else:
+        valgus = report["metrics"]["knee_valgus"]["per_step"]
+        assert min(valgus["right"]) > max(valgus["left"])
+
+
 def test_analyze_full_returns_cleaned_series_of_same_length():
     series = generate(Runner(view="rear", fps=30, noise_px=2.0))
     result = analyze_full(series)

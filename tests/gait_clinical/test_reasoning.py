@@ -122,7 +122,7 @@ def test_weak_hip_abduction_and_positive_trendelenburg_raise_the_triad_to_strong
         "trendelenburg": ("left", "positive", "raises"),
         "single_leg_squat": ("left", "poor", "raises"),
     }
-    assert "trendelenburg raises it" in only.rationale
+    assert "Hip abduction grade raises it; trendelenburg raises it;" in only.rationale
 
 
 def test_normal_strength_and_negative_trendelenburg_lower_the_triad_but_keep_it_visible():

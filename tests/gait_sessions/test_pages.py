@@ -55,3 +55,38 @@ def test_session_page_review_and_sign_off(client, therapist, analysed):
     refused = client.post(f"/gait/findings/{finding.pk}/review/", {"action": "reject"}, follow=True)
     assert "need a reason" in refused.content.decode()
     assert Finding.objects.get(pk=finding.pk).review == Review.ACCEPTED
+
+
+def test_review_page_charts_each_metric_per_step_left_against_right(client, therapist, analysed):
+    import base64
+    import re
+
+    overstride = analysed.report["metrics"]["overstride"]
+    per_step = overstride["per_step"]
+    for side in ("left", "right"):  # every measured step, in the stored report
+        assert len(per_step[side]) == overstride["steps"][side] >= 2
+    assert len(per_step["frames"]["left"]) == len(per_step["left"])
+    client.force_login(therapist)
+    page = client.get(f"/gait/sessions/{analysed.trial.session_id}/").content.decode()
+    figure = re.search(r'<figure class="chart" data-metric="overstride">(.*?)</figure>', page, re.S).group(1)
+    image = re.search(
+        r'<img class="metric-chart per-step" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', figure
+    )
+    svg = base64.b64decode(image.group(1)).decode()
+    assert svg.count("<path") >= 2 and "time (s)" in svg and "#e08a00" in svg and "#0a84c6" in svg  # a line a side
+    assert f"left {len(per_step['left'])} steps, median" in image.group(2)  # the text alternative
+    assert "Values per step" in figure and figure.count("<tr>") == 1 + max(
+        map(len, (per_step["left"], per_step["right"]))
+    )
+    assert f"<td>{per_step['left'][0]} <small>at " in figure
+
+
+def test_a_report_from_before_per_step_values_still_renders_as_bars(client, therapist, analysed):
+    report = analysed.report
+    for entry in report["metrics"].values():
+        entry.pop("per_step")
+    type(analysed).objects.filter(pk=analysed.pk).update(report=report)
+    client.force_login(therapist)
+    page = client.get(f"/gait/sessions/{analysed.trial.session_id}/").content.decode()
+    assert '<svg class="metric-chart" role="img" aria-label="Overstride: left' in page
+    assert "per-step" not in page and "Values per step" not in page

@@ -7,14 +7,17 @@ time as a multiple of the clip's duration, CPU seconds and peak memory of the wh
 tree, the load average of the machine, and the cadence and mean contact time found, for:
 
 * default     - gait.engine.extract_landmarks at its default settings (2 chunk processes,
-                pose at 30 Hz: every 2nd frame at 60 fps, spline-interpolated) + analysis
+                pose at 20 Hz: every 3rd frame at 60 fps, spline-interpolated) + analysis
 * every frame - the same with pose on every frame: the accuracy reference
 * plain loop  - OpenCV decode + solutions.pose on every full-size frame, one process
 
 The default line shows its cadence and contact time against the every-frame run. Each
 measurement runs in its own process so memory figures do not mix. Made clips are cached in
 the temp directory. --five-minutes adds a 5-minute 1080p60 clip (slow: it is encoded first).
-On a shared machine wall time depends on the load: compare CPU seconds as well.
+On a shared machine wall time depends on the load: compare CPU seconds as well. Each line
+also gives "idle 2 cores": CPU seconds / 2, the wall time the run would take on two idle
+cores if both were busy all along (a lower bound; reached by the two chunk processes, not by
+the one-process plain loop, which on idle cores takes about its CPU seconds or a little less).
 """
 
 from __future__ import annotations
@@ -225,7 +228,8 @@ def report(name: str, duration_s: float, kind: str, result: dict, reference: dic
     print(
         f"{name:<28} {kind:<12} {result['frames']:>6} frames {result['frames'] / result['wall_s']:6.1f} fps "
         f"{result['wall_s']:7.1f} s = {result['wall_s'] / duration_s:4.2f}x duration  "
-        f"cpu {result['cpu_s']:6.1f} s = {result['cpu_s'] / duration_s:4.2f}x  peak {result['peak_mb']:6.0f} MB  "
+        f"cpu {result['cpu_s']:6.1f} s = {result['cpu_s'] / duration_s:4.2f}x  "
+        f"idle 2 cores >= {result['cpu_s'] / 2 / duration_s:4.2f}x  peak {result['peak_mb']:6.0f} MB  "
         f"load {result['load']:5.1f}  cadence {cadence_text}  contact {contact:5.1f} ms{versus}",
         flush=True,
     )

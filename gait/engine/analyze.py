@@ -68,6 +68,7 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
         series.audio,
         series.audio_rate,
         cam.belt_direction,
+        cam.depth_shear,
     )
     timing_allowed = series.fps >= QUALITY["timing_refused_below_fps"]
     measured = metrics.measure(ctx, timing_allowed)

@@ -42,8 +42,8 @@ def build_parser(prog: str = "analyze_gait") -> argparse.ArgumentParser:
         "--pose-every",
         type=int,
         default=None,
-        help="run pose on every n-th frame and interpolate (default: pose at 30 Hz or more: every "
-        "frame below 60 fps, every 2nd at 60 fps, every 4th at 120 fps, every 8th at 240 fps)",
+        help="run pose on every n-th frame and interpolate (default: pose at 20 Hz or more: every "
+        "frame below 40 fps, every 3rd at 60 fps, every 6th at 120 fps, every 12th at 240 fps)",
     )
     parser.add_argument(
         "--max-duration",

@@ -30,8 +30,10 @@ from .video import DEFAULT_MAX_DURATION_S, iter_frames, probe, read_audio
 DEFAULT_MAX_SIDE = 640  # MediaPipe works on 256x256 crops; more pixels only cost decode time
 WARM_UP_S = 1.0
 # Pose runs at no less than this rate; the frames between are interpolated with a cubic
-# spline (half the pose work at 60 fps; contact time moves by a few ms, see bench_gait).
-POSE_RATE_HZ = 30
+# spline (a third of the pose work at 60 fps; pose is about half the CPU time). Pose on
+# every 2nd, 3rd or 4th frame of the same 60 fps landmarks moves mean contact time by
+# at most 7 ms from every frame and cadence by 0.05 steps/min (see bench_gait).
+POSE_RATE_HZ = 20
 MIN_CHUNK_S = 4.0  # shorter clips are not worth a process start-up (~1 s)
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected)
@@ -49,8 +51,8 @@ def extract_landmarks(
 
     max_width: longest side, in pixels, of the frames given to pose (None: DEFAULT_MAX_SIDE).
     pose_every: run pose on every n-th frame only and interpolate the others. None (auto):
-    pose at no less than POSE_RATE_HZ, i.e. every frame below 60 fps, every 2nd at 60 fps,
-    every 4th at 120 fps, every 8th at 240 fps; 1 = every frame.
+    pose at no less than POSE_RATE_HZ, i.e. every frame below 40 fps, every 3rd at 60 fps,
+    every 6th at 120 fps, every 12th at 240 fps; 1 = every frame.
     Raises GaitInputError for a file that is not an analysable video or shows no person.
     """
     info = probe(path, max_duration_s=max_duration_s)
@@ -95,7 +97,9 @@ def landmarks_for_span(
     times, rows = [], []
     posed = 0
     with PoseEstimator() as estimator:
-        for frame in iter_frames(path, max_side=max_side, start_s=max(0.0, start_s - warm_up_s), end_s=end_s):
+        for frame in iter_frames(
+            path, max_side=max_side, start_s=max(0.0, start_s - warm_up_s), end_s=end_s, fast_decode=True
+        ):
             if posed % pose_every == 0:
                 found = estimator.process(frame.rgb)
                 row = found if found is not None else _empty()

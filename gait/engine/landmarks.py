@@ -46,9 +46,7 @@ class LandmarkSeries:
     def __post_init__(self):
         self.landmarks = np.asarray(self.landmarks, dtype=np.float64)
         if self.landmarks.ndim != 3 or self.landmarks.shape[1:] != (N_LANDMARKS, 4):
-            raise GaitInputError(
-                f"landmarks must have shape (T, 33, 4), got {self.landmarks.shape}"
-            )
+            raise GaitInputError(f"landmarks must have shape (T, 33, 4), got {self.landmarks.shape}")
         if not np.isfinite(self.fps) or self.fps <= 0:
             raise GaitInputError(f"fps must be a positive number, got {self.fps}")
         if self.view is not None and self.view not in VIEWS:

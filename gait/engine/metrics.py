@@ -51,6 +51,8 @@ class Context:
     audio_rate: int | None = None
     # Rear/front: the belt's direction in the image at each foot (camera.estimate), or None.
     belt_direction: dict | None = None
+    # Rear/front: camera.CameraEstimate.depth_shear (image x per unit depth along the belt).
+    depth_shear: float = 0.0
 
 
 @dataclass
@@ -84,6 +86,13 @@ class Metric:
 
 def _pt(ctx, t, j) -> np.ndarray:
     return ctx.xyz[t, j, :2]
+
+
+def _frontal_pt(ctx, t, j) -> np.ndarray:
+    """Image point with the belt-direction part of its depth taken out of x: as a camera on
+    the belt's centre line would see it (see camera._depth_shear)."""
+    x, y, z = ctx.xyz[t, j]
+    return np.array([x - ctx.depth_shear * z if np.isfinite(z) else x, y])
 
 
 def _medial_sign(ctx, t, side) -> float:
@@ -130,7 +139,7 @@ def _joints(*names):
 def knee_fppa(ctx, side, k, ic, to, mid):
     """Frontal plane projection angle at mid-stance; + = knee inside the hip-ankle line."""
     j = IDX[side]
-    hip, knee, ankle = _pt(ctx, mid, j["hip"]), _pt(ctx, mid, j["knee"]), _pt(ctx, mid, j["ankle"])
+    hip, knee, ankle = (_frontal_pt(ctx, mid, j[name]) for name in ("hip", "knee", "ankle"))
     thigh, shank = knee - hip, ankle - knee
     bend = np.degrees(np.arctan2(abs(np.cross(thigh, shank)), np.dot(thigh, shank)))
     line_x = hip[0] + (ankle[0] - hip[0]) * (knee[1] - hip[1]) / (ankle[1] - hip[1])
@@ -152,6 +161,7 @@ def foot_progression(ctx, side, k, ic, to, mid):
     MediaPipe's depth (rough, so findings carry lower confidence)."""
     j = IDX[side]
     d = ctx.xyz[mid, j["toe"]] - ctx.xyz[mid, j["heel"]]
+    d = np.array([d[0] - ctx.depth_shear * d[2], d[1], d[2]])  # as from the belt's line
     direction = (ctx.belt_direction or {}).get(side)
     if direction is None:
         direction = np.array([0.0, 1.0])  # straight into the picture

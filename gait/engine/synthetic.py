@@ -13,7 +13,7 @@ projecting the noise-free 3-D runner with the same camera at the true mid-stance
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -410,12 +410,17 @@ def true_events(r: Runner) -> dict[str, dict[str, np.ndarray]]:
     return out
 
 
-def expected_2d(r: Runner) -> dict[str, dict[str, float]]:
+def expected_2d(r: Runner, on_belt_line: bool = False) -> dict[str, dict[str, float]]:
     """What a perfect 2-D measurement reads at the true mid-stances, per side: the knee's
     frontal plane projection angle, the drop of that side's pelvis (while standing on the
     other leg) and the foot's progression angle (heel->toe against the belt's direction
     through the heel in the image; forward from the depth), all from the noise-free
-    projection of the 3-D runner with the runner's own camera. Medians over the strides."""
+    projection of the 3-D runner with the runner's own camera. Medians over the strides.
+
+    on_belt_line: through the same camera moved onto the belt's centre line (lateral 0),
+    which is what the engine reports for an off-centre camera (camera.depth_shear)."""
+    if on_belt_line and r.camera is not None and r.camera.lateral:
+        r = replace(r, camera=replace(r.camera, lateral=0.0))
     pts = body_points(r)
     x, y, depth = project_points(pts, r)
     xy = np.stack([x, y], axis=-1)

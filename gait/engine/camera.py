@@ -36,11 +36,9 @@ PROVEN = {
     "height_leg": (-0.3, 2.3),
 }
 # The runner's bearing off the belt's line, from the depth shear (atan), up to which the
-# knee angle is corrected to within 2 deg in the grid: rear views to 0.5 m off at 2 m
-# (14 deg, read as up to 15); front views to 7 deg (at 2 m and 10 deg of tilt, 14 deg
-# off leaves ~2.5 deg of error: the shear is a first-order correction and a tilted
-# front camera needs more), with a little margin.
-PROVEN_BEARING_DEG = {"rear": 16.0, "front": 10.0}
+# knee angle is corrected to within 2 deg in the grid: rear and front views to 0.5 m off
+# at 2 m (14 deg, read as up to 15), pitch up to 10 deg, with a little margin.
+PROVEN_BEARING_DEG = {"rear": 16.0, "front": 16.0}
 
 
 @dataclass
@@ -100,7 +98,7 @@ class CameraEstimate:
             notes.append(
                 f"The camera seems to look at the runner {abs(self.bearing_deg):.0f}° off the belt's line; "
                 "the engine is tested for cameras 2-5 m behind or in front of the treadmill, 0.3-1.5 m high and "
-                f"at most {limit:.0f}° off its centre line (0.5 m at 2 m behind, about 0.3 m at 2 m in front): "
+                f"at most {limit:.0f}° off its centre line (0.5 m at 2 m): "
                 "knee and foot angles may be off."
             )
         return notes
@@ -201,8 +199,8 @@ def _depth_shear(rides, leg_px: float) -> tuple[float, float]:
 
     A camera off the belt's centre line sees the runner at a bearing: anything moving
     along the belt (the standing foot, but also the knee bending forward) moves sideways
-    in the picture by tan(bearing) times its depth change. Frontal measures subtract
-    depth x this slope so a forward knee bend is not read as the knee moving in.
+    in the picture by tan(bearing) times its depth change. Frontal measures take that
+    out (on_belt_line_x) so a forward knee bend is not read as the knee moving in.
 
     Through a pinhole a point riding the belt keeps x - cx = X0 / (1 + g depth) (cx: the
     belt's vanishing column, g: 1 / focal length), so x = a + b depth + c x depth with

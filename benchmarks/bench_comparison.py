@@ -19,16 +19,15 @@ is printed.
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import configure_django, ensure_database, report, timed  # noqa: E402
 
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stridewell_bench_comparison")
 RUNS = 30
@@ -36,34 +35,10 @@ SESSIONS = 12
 GOAL_MS = 300
 
 
-def ensure_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = urlparse(DB_URL)
-    name = url.path.lstrip("/")
-    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
 
 
-def configure_django() -> None:
-    os.environ.update({
-        "DATABASE_URL": DB_URL,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-not-for-production-0123456789"),
-        "DEBUG": "false", "SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "testserver,localhost", "LOG_LEVEL": "WARNING",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    })  # fmt: skip
-    os.environ.pop("REDIS_URL", None)  # local-memory cache: the timeline's charts are cached in-process
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-    import django
 
-    django.setup()
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
 
 
 def _report(view: str, seed: int, **deviations) -> dict:
@@ -118,31 +93,15 @@ def seed():
     return therapist, client, first, baseline, cues
 
 
-def timed(fn) -> tuple[float, float, int]:
-    """Wall time and this process's CPU time (ms; CPU time is less disturbed by a loaded machine,
-    but leaves out PostgreSQL's share), and the number of queries."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        started, started_cpu = time.perf_counter(), time.process_time()
-        fn()
-        elapsed, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
-    return elapsed, cpu, len(queries)
 
 
-def report(name: str, samples: list[tuple[float, float, int]]) -> float:
-    times = sorted(ms for ms, _, _ in samples)
-    cpu = statistics.median(c for _, c, _ in samples)
-    median = statistics.median(times)
-    print(f"{name:<52} median {median:7.1f} ms  p90 {times[int(len(times) * .9)]:7.1f} ms"
-          f"  (cpu {cpu:6.1f} ms)  queries {samples[-1][2]}  n={len(samples)}")  # fmt: skip
-    return median
+
+
 
 
 def main() -> None:
-    ensure_database()
-    configure_django()
+    ensure_database(DB_URL)
+    configure_django(DB_URL)
     from django.core.cache import cache
     from django.test import Client as HttpClient
 

@@ -20,51 +20,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import configure_django, ensure_database  # noqa: E402
 
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stridewell_bench_report")
 RUNS = 5
 GOAL_S, GOAL_BYTES = 2.0, 5_000_000
 
 
-def ensure_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    url = urlparse(DB_URL)
-    name = url.path.lstrip("/")
-    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
 
 
-def configure_django(media_root: str) -> None:
-    os.environ.update(
-        {
-            "DATABASE_URL": DB_URL,
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-not-for-production-0123456789"),
-            "DEBUG": "false",
-            "SECURE_COOKIES": "false",
-            "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": "testserver,localhost",
-            "LOG_LEVEL": "WARNING",
-            "MEDIA_ROOT": media_root,
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    os.environ.pop("S3_BUCKET", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-    import django
 
-    django.setup()
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
 
 
 def seed():
@@ -102,9 +72,9 @@ def seed():
 
 
 def main() -> None:
-    ensure_database()
+    ensure_database(DB_URL)
     with tempfile.TemporaryDirectory(prefix="bench-report-") as media_root:
-        configure_django(media_root)
+        configure_django(DB_URL, MEDIA_ROOT=media_root)
         from datetime import timedelta
 
         from gait.models import Finding
@@ -138,10 +108,12 @@ def main() -> None:
             f"exercise sheet: median wall {statistics.median(sheet_walls):.2f} s, "
             f"median cpu {statistics.median(sheet_cpus):.2f} s; {len(sheet) / 1e3:.0f} kB"
         )
-        ok = cpu < GOAL_S and len(out.pdf) < GOAL_BYTES
+        # The goal is the time a therapist waits (wall). CPU time counts every thread (it can
+        # exceed the wall time) and is the figure to read when the machine is loaded.
+        ok = wall < GOAL_S and len(out.pdf) < GOAL_BYTES
         print(
-            f"goal (< {GOAL_S:.0f} s, < {GOAL_BYTES / 1e6:.0f} MB): {'met' if ok else 'NOT met'} "
-            f"(by CPU time; wall time {'also meets it' if wall < GOAL_S else 'is inflated by the load'})"
+            f"goal (< {GOAL_S:.0f} s wall, < {GOAL_BYTES / 1e6:.0f} MB): {'met' if ok else 'NOT met'}"
+            f"{'' if load[0] < 1.5 else f' (load {load[0]:.1f}: wall time is inflated)'}"
         )
 
 

@@ -69,6 +69,7 @@ def analyze_full(series: LandmarkSeries, view: str = "auto", thresholds: dict | 
         series.audio_rate,
         cam.belt_direction,
         cam.depth_shear,
+        cam.inverse_focal,
     )
     timing_allowed = series.fps >= QUALITY["timing_refused_below_fps"]
     measured = metrics.measure(ctx, timing_allowed)

@@ -36,11 +36,9 @@ PROVEN = {
     "height_leg": (-0.3, 2.3),
 }
 # The runner's bearing off the belt's line, from the depth shear (atan), up to which the
-# knee angle is corrected to within 2 deg in the grid: rear views to 0.5 m off at 2 m
-# (14 deg, read as up to 15); front views to 7 deg (at 2 m and 10 deg of tilt, 14 deg
-# off leaves ~2.5 deg of error: the shear is a first-order correction and a tilted
-# front camera needs more), with a little margin.
-PROVEN_BEARING_DEG = {"rear": 16.0, "front": 10.0}
+# knee angle is corrected to within 2 deg in the grid: rear and front views to 0.5 m off
+# at 2 m (14 deg, read as up to 15), pitch up to 10 deg, with a little margin.
+PROVEN_BEARING_DEG = {"rear": 16.0, "front": 16.0}
 
 
 @dataclass
@@ -56,6 +54,9 @@ class CameraEstimate:
     # Image x moved per unit of depth along the belt (regression of the standing feet's x on
     # their depth, both in x pixels): 0 for a camera on the belt's line; tan(bearing) off it.
     depth_shear: float = 0.0
+    # 1 / focal length in depth units (the same regression): how much nearer points spread
+    # out. With it the correction is the pinhole's exact one, not its first-order term.
+    inverse_focal: float = 0.0
     view: str = ""
 
     def report(self, width: int, height: int) -> dict:
@@ -97,7 +98,7 @@ class CameraEstimate:
             notes.append(
                 f"The camera seems to look at the runner {abs(self.bearing_deg):.0f}° off the belt's line; "
                 "the engine is tested for cameras 2-5 m behind or in front of the treadmill, 0.3-1.5 m high and "
-                f"at most {limit:.0f}° off its centre line (0.5 m at 2 m behind, about 0.3 m at 2 m in front): "
+                f"at most {limit:.0f}° off its centre line (0.5 m at 2 m): "
                 "knee and foot angles may be off."
             )
         return notes
@@ -161,25 +162,45 @@ def estimate(
             ratios_ic_to.append((side, a, b, (ahead[a] - ahead[b]) / leg_px))
     if travel:
         est.depth_travel_leg = float(np.median(travel)) / leg_px
-    est.depth_shear = _depth_shear(rides)
+    est.depth_shear, est.inverse_focal = _depth_shear(rides, leg_px)
     for side, heel_rides in heel_paths.items():
         # As a camera on the belt's line sees it (the frontal measures' frame, see
         # _depth_shear): off the line, a low camera sees the belt run almost across the
         # picture and a turned-out foot almost along it.
-        sheared = [np.stack([p[:, 0] - est.depth_shear * p[:, 2], p[:, 1]], axis=1) for p in heel_rides]
+        sheared = [
+            np.stack([on_belt_line_x(p[:, 0], p[:, 2], est.depth_shear, est.inverse_focal), p[:, 1]], axis=1)
+            for p in heel_rides
+        ]
         est.belt_direction[side] = _mean_direction([p - p.mean(axis=0) for p in sheared if len(p)])
     est.vanishing_point = _intersection(lines)
     _geometry(est, xyz, ratios_ic_to, leg_px)
     return est
 
 
-def _depth_shear(rides) -> float:
-    """Slope of image x against depth at the pelvis while the feet ride the belt.
+def on_belt_line_x(x, depth, shear: float, inverse_focal: float):
+    """Image x as the same camera moved sideways onto the belt's centre line would see it.
+
+    Moving a pinhole sideways by L shifts every point by f L / Z (Z its depth along the
+    lens's axis, whatever the pitch), i.e. relative to the pelvis (depth 0, at Z0) by
+    -shear depth / (1 + depth / f) with shear = L / Z0. The first-order term alone
+    (-shear depth) leaves ~2 deg in a front view's knee angle 0.5 m off at 2 m: there the
+    knee comes towards the lens at mid-stance and a tilted lens sees the hip, knee and
+    ankle at depths 10-15 % apart.
+    """
+    depth = np.nan_to_num(np.asarray(depth, dtype=float))
+    # Bounded: a point beyond half the pelvis's distance nearer is a depth failure.
+    spread = 1.0 + np.clip(inverse_focal * depth, -0.5, 0.5)
+    return x - shear * depth / spread
+
+
+def _depth_shear(rides, leg_px: float) -> tuple[float, float]:
+    """Slope of image x against depth at the pelvis while the feet ride the belt, and the
+    inverse focal length g in depth units.
 
     A camera off the belt's centre line sees the runner at a bearing: anything moving
     along the belt (the standing foot, but also the knee bending forward) moves sideways
-    in the picture by tan(bearing) times its depth change. Frontal measures subtract
-    depth x this slope so a forward knee bend is not read as the knee moving in.
+    in the picture by tan(bearing) times its depth change. Frontal measures take that
+    out (on_belt_line_x) so a forward knee bend is not read as the knee moving in.
 
     Through a pinhole a point riding the belt keeps x - cx = X0 / (1 + g depth) (cx: the
     belt's vanishing column, g: 1 / focal length), so x = a + b depth + c x depth with
@@ -190,7 +211,7 @@ def _depth_shear(rides) -> float:
     pooled: their own small bearings (half a hip width) cancel.
     """
     if len(rides) < 4:
-        return 0.0
+        return 0.0, 0.0
     columns = []
     for ride in rides:
         x, depth = ride[:, 0], ride[:, 1]
@@ -199,9 +220,12 @@ def _depth_shear(rides) -> float:
     pooled = np.concatenate(columns)
     design = pooled[:, 1:]
     if np.linalg.matrix_rank(design) < 2:
-        return 0.0
-    slope, _inverse_focal = np.linalg.lstsq(design, pooled[:, 0], rcond=None)[0]
-    return float(np.clip(slope, -1.0, 1.0))
+        return 0.0, 0.0
+    slope, cross = np.linalg.lstsq(design, pooled[:, 0], rcond=None)[0]
+    # g reads 0.77-1.16 of the truth over the test grid. A lens nearer than a leg's length
+    # (f < leg_px) is a failed fit: then the first-order correction alone.
+    inverse_focal = float(-cross) if 0.0 < -cross * leg_px < 1.0 else 0.0
+    return float(np.clip(slope, -1.0, 1.0)), inverse_focal
 
 
 def _mean_direction(paths) -> np.ndarray | None:

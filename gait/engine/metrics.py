@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import landmarks as lm
+from .camera import on_belt_line_x
 from .events import FootEvents
 
 SIDES = ("left", "right")
@@ -53,6 +54,7 @@ class Context:
     belt_direction: dict | None = None
     # Rear/front: camera.CameraEstimate.depth_shear (image x per unit depth along the belt).
     depth_shear: float = 0.0
+    inverse_focal: float = 0.0  # camera.CameraEstimate.inverse_focal
 
 
 @dataclass
@@ -92,7 +94,7 @@ def _frontal_pt(ctx, t, j) -> np.ndarray:
     """Image point with the belt-direction part of its depth taken out of x: as a camera on
     the belt's centre line would see it (see camera._depth_shear)."""
     x, y, z = ctx.xyz[t, j]
-    return np.array([x - ctx.depth_shear * z if np.isfinite(z) else x, y])
+    return np.array([on_belt_line_x(x, z, ctx.depth_shear, ctx.inverse_focal), y])
 
 
 def _medial_sign(ctx, t, side) -> float:
@@ -161,7 +163,7 @@ def foot_progression(ctx, side, k, ic, to, mid):
     MediaPipe's depth (rough, so findings carry lower confidence)."""
     j = IDX[side]
     d = ctx.xyz[mid, j["toe"]] - ctx.xyz[mid, j["heel"]]
-    d = np.array([d[0] - ctx.depth_shear * d[2], d[1], d[2]])  # as from the belt's line
+    d[0] = _frontal_pt(ctx, mid, j["toe"])[0] - _frontal_pt(ctx, mid, j["heel"])[0]  # as from the belt's line
     direction = (ctx.belt_direction or {}).get(side)
     if direction is None:
         direction = np.array([0.0, 1.0])  # straight into the picture

@@ -78,8 +78,9 @@ def _warnings(person, steps, fps, est, tilt, cadence, stats, hinted_view) -> lis
         )
     elif fps < QUALITY["timing_approximate_below_fps"]:
         notes.append(
-            f"The video has {fps:.0f} frames per second: contact time, duty factor and "
-            f"foot-strike angle are approximate (60 or more advised, 120-240 for foot strike)."
+            f"The video has {fps:.0f} frames per second: contact time, duty factor, foot-strike "
+            f"angle and the mid-stance angles (a fast runner's stance is only a few frames) are "
+            f"approximate (60 or more advised, 120-240 for foot strike)."
         )
     low, high = QUALITY["cadence_plausible_spm"]
     if cadence is not None and not low <= cadence <= high:

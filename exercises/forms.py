@@ -3,7 +3,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 from .models import BodyRegion, Exercise, ExerciseCategory, Side
-from .suggestions import SUGGESTIONS
+from .suggestions import CADENCE_RANGE, SUGGESTIONS
 
 
 # The draft editor shows ~8 inputs per exercise line, the focus form ~20: rendering each through
@@ -76,15 +76,28 @@ class ExerciseForm(forms.Form):
         return data
 
 
-class FocusForm(forms.Form):
-    """What the programme should address: one checkbox per code, a side for the sided ones."""
+class ProgrammeDatesForm(forms.Form):
+    """A new programme's start and review dates and the measured cadence (for the cadence cue's
+    metronome figure); shared by the focus form here and prescribing from a gait session."""
 
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   help_text="The next reassessment (from the care plan when there is one).")
-    measured_cadence = forms.IntegerField(min_value=100, max_value=250, required=False,
+    measured_cadence = forms.IntegerField(min_value=CADENCE_RANGE[0], max_value=CADENCE_RANGE[1], required=False,
                                           label="Measured cadence (steps/min)",
-                                          help_text="Gives the cadence cue its metronome figure.")
+                                          help_text="Gives the cadence cue its metronome figure (+5 % and +10 %).")
+
+    def clean(self):
+        data = super().clean()
+        start, review = data.get("start_date"), data.get("review_date")
+        if start and review and review < start:
+            self.add_error("review_date", "The review date must be on or after the start date.")
+        return data
+
+
+class FocusForm(ProgrammeDatesForm):
+    """What the programme should address: one checkbox per code, a side for the sided ones."""
+
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,13 +115,6 @@ class FocusForm(forms.Form):
     def focus(self) -> list[dict]:
         return [{"code": code, "side": self.cleaned_data.get(f"side_{code}") or None}
                 for code in SUGGESTIONS if self.cleaned_data.get(f"focus_{code}")]
-
-    def clean(self):
-        data = super().clean()
-        start, review = data.get("start_date"), data.get("review_date")
-        if start and review and review < start:
-            self.add_error("review_date", "The review date must be on or after the start date.")
-        return data
 
 
 class LineForm(forms.Form):

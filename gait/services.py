@@ -48,7 +48,7 @@ from .models import (
     VideoStatus,
     View,
 )
-from .selectors import session_cadence, session_runner, target_runner  # noqa: F401 - also used from here
+from .selectors import session_cadence, target_runner
 
 logger = logging.getLogger(__name__)
 

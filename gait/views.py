@@ -15,7 +15,7 @@ from accounts.selectors import therapist_list
 from clients.selectors import client_get
 from core.decorators import staff_permission_required
 from core.exceptions import ApplicationError, NotFoundError
-from exercises.forms import PlainCheckboxInput
+from exercises.forms import PlainCheckboxInput, ProgrammeDatesForm
 
 from . import charts, selectors, services
 from .models import (
@@ -304,15 +304,8 @@ def _focus_key(item: dict) -> str:
     return f"focus_{item['code']}_{item.get('side') or 'both'}"
 
 
-class PrescribeForm(forms.Form):
+class PrescribeForm(ProgrammeDatesForm):
     """What to address (the session's focus, all ticked) and the programme's dates and cadence."""
-
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                                  help_text="The next reassessment (from the care plan when there is one).")
-    measured_cadence = forms.IntegerField(min_value=100, max_value=250, required=False,
-                                          label="Measured cadence (steps/min)",
-                                          help_text="Gives the cadence cue its metronome figure (+5 % and +10 %).")
 
     def __init__(self, *args, focus: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -330,9 +323,6 @@ class PrescribeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, review = data.get("start_date"), data.get("review_date")
-        if start and review and review < start:
-            self.add_error("review_date", "The review date must be on or after the start date.")
         if self.focus_items and not self.chosen_focus():
             raise forms.ValidationError("Tick at least one thing for the programme to address.")
         return data

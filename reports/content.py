@@ -31,8 +31,7 @@ from exercises.models import Programme, ProgrammeCue, ProgrammeExercise, Program
 from gait.clinical import targets
 from gait.clinical.comparison import compare
 from gait.models import Finding, GaitSession, GaitVideo, Review, TrialKind, VideoStatus
-from gait.selectors import confirmed_suggestions
-from gait.services import session_runner
+from gait.selectors import confirmed_suggestions, session_runner
 
 from . import plain_language as words
 
